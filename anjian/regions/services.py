@@ -13,7 +13,8 @@ from anjian.regions.choices import RegionLevel
 from anjian.regions.models import IndustrialPark, Region
 
 DIVISIONS_FILE = "divisions_dongguan.csv"
-TOWN_OUTLINES_FILE = "dongguan_towns.geojson"
+CITY_OUTLINE_FILE = "dongguan_city.geojson"
+TOWN_CENTRES_FILE = "town_centres.csv"
 
 # Parks named in the issue and the plan, placed in the town they lie in.
 KNOWN_PARKS = (
@@ -26,12 +27,18 @@ def _data_file(name: str):
     return resources.files("anjian.regions") / "data" / name
 
 
-def town_outlines() -> dict:
-    """The GeoJSON FeatureCollection of town outlines (see data/SOURCES.md), or an empty collection."""
-    path = _data_file(TOWN_OUTLINES_FILE)
+def city_outline() -> dict | None:
+    """The GeoJSON Feature of Dongguan's outline (see data/SOURCES.md: GCJ-02, background use only)."""
+    path = _data_file(CITY_OUTLINE_FILE)
     if not path.is_file():
-        return {"type": "FeatureCollection", "features": []}
+        return None
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _town_centres() -> dict[str, tuple[Decimal, Decimal]]:
+    """Approximate town centres (latitude, longitude): provisional, see data/SOURCES.md."""
+    with _data_file(TOWN_CENTRES_FILE).open(encoding="utf-8") as handle:
+        return {row["code"]: (Decimal(row["latitude"]), Decimal(row["longitude"])) for row in csv.DictReader(handle)}
 
 
 @transaction.atomic
@@ -39,10 +46,7 @@ def load_divisions() -> int:
     """Create or update every region of the packaged divisions file; returns the number of rows."""
     with _data_file(DIVISIONS_FILE).open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    centres = {
-        feature["properties"]["code"]: feature["properties"].get("center")
-        for feature in town_outlines()["features"]
-    }
+    centres = _town_centres()
     by_code: dict[str, Region] = {}
     for row in sorted(rows, key=lambda r: ["city", "town", "village"].index(r["level"])):
         centre = centres.get(row["code"])
@@ -52,8 +56,8 @@ def load_divisions() -> int:
             "parent": by_code.get(row["parent_code"]),
             "prefix": row["short_code"],
             "unit_type": row["unit_type"],
-            "longitude": Decimal(str(centre[0])).quantize(Decimal("0.000001")) if centre else None,
-            "latitude": Decimal(str(centre[1])).quantize(Decimal("0.000001")) if centre else None,
+            "latitude": centre[0] if centre else None,
+            "longitude": centre[1] if centre else None,
         }
         region, _ = Region.objects.update_or_create(code=row["code"], defaults=defaults)
         by_code[region.code] = region
