@@ -5,21 +5,44 @@ import pytest
 from anjian.core.testing.personas import Personas
 
 
-@pytest.fixture
-def reference_regions(db):
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Fast hashing in tests only: personas create seven users per test (Django testing docs, "Speeding up").
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _ensure_reference_data() -> None:
+    from anjian.enterprises.models import Industry
+    from anjian.enterprises.reference import load_industries
+    from anjian.regions.models import Region
     from anjian.regions.services import load_divisions
 
-    load_divisions()
+    if not Region.objects.exists():
+        load_divisions()
+    if not Industry.objects.exists():
+        load_industries()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference data once per test database; tests then roll back around it."""
+    with django_db_blocker.unblock():
+        _ensure_reference_data()
 
 
 @pytest.fixture
-def industries(db):
-    from anjian.enterprises.reference import load_industries
-
-    load_industries()
+def reference_regions(db):
+    # Transactional tests flush the database, so check again (cheap when present).
+    _ensure_reference_data()
 
 
 @pytest.fixture
-def personas(reference_regions, industries) -> Personas:
+def industries(reference_regions):
+    return None
+
+
+@pytest.fixture
+def personas(reference_regions) -> Personas:
     """Two towns (A: 东城街道, B: 虎门镇), an enterprise in each, and a user of every role."""
     return Personas.create()

@@ -7,9 +7,6 @@ from fractions import Fraction
 
 from anjian.standards._errors import StandardsError
 
-Number = Decimal | int | str
-"""What the public functions accept where a standard compares thresholds: never a binary float."""
-
 
 def to_decimal(value: object, what: str, *, allow_float: bool = False) -> Decimal:
     """Return ``value`` as a finite Decimal; ``what`` names the quantity in the Chinese error message.

@@ -201,7 +201,11 @@ class AuthorityLevel(StrEnum):
 
     COUNTY = ("county", "县级", "事故发生地县级以上人民政府安全生产监督管理部门和负有安全生产监督管理职责的有关部门")
     CITY = ("city", "设区的市级", "设区的市级人民政府安全生产监督管理部门和负有安全生产监督管理职责的有关部门")
-    PROVINCE = ("province", "省级", "省、自治区、直辖市人民政府安全生产监督管理部门和负有安全生产监督管理职责的有关部门")
+    PROVINCE = (
+        "province",
+        "省级",
+        "省、自治区、直辖市人民政府安全生产监督管理部门和负有安全生产监督管理职责的有关部门",
+    )
     STATE_COUNCIL = ("state_council", "国务院", "国务院安全生产监督管理部门和负有安全生产监督管理职责的有关部门")
 
 
@@ -328,7 +332,7 @@ def deadlines(
             report_by=_later(unit_report_by, ESCALATION_LIMIT * step),
             limit=ESCALATION_LIMIT,
         )
-        for step, (sender, receiver) in enumerate(zip(steps, steps[1:]), start=1)
+        for step, (sender, receiver) in enumerate(zip(steps, steps[1:], strict=False), start=1)
     )
     days = CASUALTY_UPDATE_DAYS if accident_kind is AccidentKind.OTHER else CASUALTY_UPDATE_DAYS_ROAD_FIRE
     return ReportingDeadlines(

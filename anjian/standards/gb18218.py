@@ -77,12 +77,13 @@ _CARBON_MONOXIDE_ROW = 13
 # GB 18218-2018 表6 "级别" column: 一级..四级.
 _LEVEL_NUMBERS = {"一级": 1, "二级": 2, "三级": 3, "四级": 4}
 
+# A CAS Registry Number, optionally followed by the name a 表1 CAS cell gives it ("74-98-6(丙烷)").
 _CAS_PATTERN = re.compile(r"^(\d{2,7}-\d{2}-\d)(?:\((.+)\))?$")
 _ALPHA_AT_LEAST = re.compile(r"^(\d+)人以上$")  # 表5 "100人以上" ("以上" includes the number)
 _ALPHA_RANGE = re.compile(r"^(\d+)~(\d+)人$")  # 表5 "50~99人"
 _ALPHA_EXACT = re.compile(r"^(\d+)人$")  # 表5 "0人"
 _LEVEL_LOWER_BOUND = re.compile(r"R≥(\d+)$")  # 表6 "R≥100", "100>R≥50"
-_PEOPLE = "厂区边界外500m范围内常住人口数"  # GB 18218-2018 4.3.3 and 表5
+_PEOPLE = "厂区边界外500m范围内常住人口数"  # GB 18218-2018 4.3 and 表5: who counts for α
 
 
 # --------------------------------------------------------------------------------------------------- tables
