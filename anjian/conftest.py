@@ -10,6 +10,11 @@ def pytest_configure(config):
 
     # Fast hashing in tests only: personas create seven users per test (Django testing docs, "Speeding up").
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests render templates without running collectstatic, so no manifest exists to look names up in.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 def _ensure_reference_data() -> None:

@@ -1,0 +1,170 @@
+"""The home dashboard and the enterprise map. Reads go through anjian.dashboard.selectors (restrict() first)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_safe
+
+from anjian.accounts.roles import Role
+from anjian.dashboard import selectors
+from anjian.enterprises import selectors as enterprise_selectors
+from anjian.enterprises.choices import FLAG_FIELDS, SupervisionDomain
+
+# A placeholder id reversed into the detail URL; the map script puts the clicked point's id in its place.
+DETAIL_ID_PLACEHOLDER = 999999999
+
+# Compact JSON: the points answer for a whole city is megabytes, so no spaces and Chinese names unescaped.
+COMPACT_JSON = {"separators": (",", ":"), "ensure_ascii": False}
+
+
+def _with_query(url: str, **params: str) -> str:
+    return f"{url}?{urlencode(params)}"
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.role == Role.ENTERPRISE_USER:
+        enterprise = selectors.own_enterprise(user=user)
+        warnings = (
+            enterprise_selectors.expiry_warnings(enterprise=enterprise, as_of=timezone.localdate())
+            if enterprise
+            else []
+        )
+        return render(request, "dashboard/home_enterprise.html", {"enterprise": enterprise, "warnings": warnings})
+
+    list_url = reverse("enterprises:enterprise_list")
+    totals = selectors.enterprise_totals(user=user, as_of=timezone.localdate())
+    records = selectors.expiring_record_counts(user=user)
+    towns = selectors.town_counts(user=user)
+    domains = selectors.domain_counts(user=user)
+    cards = [
+        {"label": _("生产经营单位"), "count": totals["total"], "url": list_url, "colour": "primary"},
+        {
+            "label": _("危险化学品重大危险源"),
+            "count": totals["major_hazard"],
+            "url": _with_query(list_url, major_hazard="true"),
+            "colour": "danger",
+        },
+        {
+            "label": _("三小场所"),
+            "count": totals["small_venue"],
+            "url": _with_query(list_url, small_venue="true"),
+            "colour": "info",
+        },
+        {
+            "label": _("证照到期预警单位"),
+            "count": totals["expiring"],
+            "url": _with_query(list_url, expiring="true"),
+            "colour": "warning",
+        },
+    ]
+    expiring = [
+        {
+            "label": _("到期预警许可证"),
+            "count": records["licence"],
+            "url": _with_query(reverse("enterprises:licence_list"), expiring="true"),
+        },
+        {
+            "label": _("到期预警安责险"),
+            "count": records["insurance"],
+            "url": _with_query(reverse("enterprises:insurance_list"), expiring="true"),
+        },
+        {
+            "label": _("到期预警档案"),
+            "count": records["archive"],
+            "url": _with_query(reverse("enterprises:archive_list"), expiring="true"),
+        },
+    ]
+    # Someone who sees one town (a town supervisor, a grid worker) learns nothing from a single bar:
+    # their chart breaks the town down by village instead.
+    if len(towns) == 1:
+        areas, area_title = selectors.village_counts(user=user), _("各村（社区）生产经营单位数量")
+    else:
+        areas, area_title = towns, _("各镇街生产经营单位数量")
+    chart_data = {
+        "areas": [{**row, "url": _with_query(list_url, region=row["code"])} for row in areas],
+        "domains": [{**row, "url": _with_query(list_url, domain=row["domain"])} for row in domains],
+        "labels": {
+            "areas": area_title,
+            "domains": _("各行业领域生产经营单位数量"),
+            "count": _("数量"),
+        },
+    }
+    context = {
+        "cards": cards,
+        "expiring": expiring,
+        "towns": towns,
+        "area_title": area_title,
+        "domains": domains,
+        "chart_data": chart_data,
+        "warning_days": enterprise_selectors.warning_days(),
+    }
+    return render(request, "dashboard/home.html", context)
+
+
+@require_safe
+def enterprise_map(request: HttpRequest) -> HttpResponse:
+    detail_url = reverse("enterprises:enterprise_detail", args=[DETAIL_ID_PLACEHOLDER])
+    config = {
+        "pointsUrl": reverse("map_points"),
+        "townsUrl": reverse("map_towns"),
+        "detailUrl": detail_url,
+        "detailPlaceholder": str(DETAIL_ID_PLACEHOLDER),
+        "tileUrl": settings.ANJIAN_MAP_TILE_URL,
+        "tileAttribution": settings.ANJIAN_MAP_TILE_ATTRIBUTION,
+        "text": {
+            "count": _("共 %(count)s 个单位"),
+            "loading": _("正在加载…"),
+            "error": _("加载失败："),
+            "majorHazard": _("危险化学品重大危险源"),
+            "details": _("查看详情"),
+        },
+    }
+    flags = [
+        {"name": name, "label": label, "checked": request.GET.get(name) in {"true", "True", "1"}}
+        for name, label in FLAG_FIELDS.items()
+    ]
+    context = {
+        "config": config,
+        "domains": SupervisionDomain.choices,
+        "selected_domain": request.GET.get("domain", ""),
+        "flags": flags,
+        "q": request.GET.get("q", ""),
+        "region": request.GET.get("region", ""),
+        "has_tiles": bool(settings.ANJIAN_MAP_TILE_URL),
+    }
+    return render(request, "dashboard/map.html", context)
+
+
+@require_safe
+@gzip_page
+@cache_control(private=True, no_store=True)
+def map_points(request: HttpRequest) -> JsonResponse:
+    """{"points": [[lat, lng, id, name, major_hazard], ...], "count": n}; bad filters answer 400."""
+    points, errors = selectors.map_points(user=request.user, params=request.GET, request=request)
+    if errors:
+        body = {"code": "invalid", "message": _("筛选条件有误。"), "fields": errors}
+        return JsonResponse(body, status=400, json_dumps_params=COMPACT_JSON)
+    return JsonResponse({"points": points, "count": len(points)}, json_dumps_params=COMPACT_JSON)
+
+
+@require_safe
+@gzip_page
+@cache_control(private=True, no_store=True)
+def map_towns(request: HttpRequest) -> JsonResponse:
+    """GeoJSON of the map background: city outline and labels of the towns the user may see."""
+    return JsonResponse(
+        selectors.map_geography(user=request.user),
+        content_type="application/geo+json",
+        json_dumps_params=COMPACT_JSON,
+    )
