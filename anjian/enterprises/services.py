@@ -4,14 +4,38 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from anjian.accounts.roles import Role
 from anjian.core.services import scoped_delete, scoped_save
 from anjian.enterprises.models import ArchiveDocument, Enterprise, LiabilityInsurance, Licence
+
+# What an enterprise's own safety manager may correct; the rest (code, name, village, domain, flags, grades) is
+# the regulator's registration data.
+ENTERPRISE_USER_EDITABLE = frozenset(
+    {"legal_representative", "safety_principal", "safety_principal_phone", "address", "latitude", "longitude",
+     "employee_count"}
+)
+
+
+def changed_fields(enterprise: Enterprise) -> list[str]:
+    """Names of the concrete fields whose value differs from the stored row (all of them for a new row)."""
+    fields = [f for f in Enterprise._meta.concrete_fields if not f.primary_key and f.name not in {"created", "updated"}]
+    stored = Enterprise.objects.filter(pk=enterprise.pk).values(*[f.attname for f in fields]).first()
+    if stored is None:
+        return [f.name for f in fields]
+    return [f.name for f in fields if getattr(enterprise, f.attname) != stored[f.attname]]
 
 
 def enterprise_save(*, actor: Any, enterprise: Enterprise, reason: str = "") -> Enterprise:
     """Register a new enterprise or save changes to one, inside the actor's jurisdiction."""
+    if enterprise.pk is not None and getattr(actor, "role", None) == Role.ENTERPRISE_USER and not actor.is_superuser:
+        forbidden = [name for name in changed_fields(enterprise) if name not in ENTERPRISE_USER_EDITABLE]
+        if forbidden:
+            labels = "、".join(str(Enterprise._meta.get_field(name).verbose_name) for name in forbidden)
+            raise PermissionDenied(_("企业用户不能修改登记信息：%(fields)s。") % {"fields": labels})
     action = "enterprise.update" if enterprise.pk else "enterprise.create"
     return scoped_save(actor=actor, obj=enterprise, reason=reason, audit_action=action)
 

@@ -52,7 +52,12 @@ def exception_handler(exc, context):
     codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else code
     code = codes if isinstance(codes, str) else code
     message = MESSAGES.get(code) or " ".join(_flatten(getattr(exc, "detail", "")))
-    if code == "permission_denied" and str(getattr(exc, "detail", "")) not in {"", str(exceptions.PermissionDenied.default_detail)}:
-        message = str(exc.detail)
-    response.data = {"code": code, "message": message, "fields": {}}
+    detail = str(getattr(exc, "detail", ""))
+    if code == "permission_denied" and detail not in {"", str(exceptions.PermissionDenied.default_detail)}:
+        message = detail
+    fields = {}
+    if isinstance(exc, exceptions.ParseError):
+        # A body that is not JSON is bad input like a bad field: say so where field errors are read.
+        fields = {"non_field_errors": [message]}
+    response.data = {"code": code, "message": message, "fields": fields}
     return response

@@ -38,14 +38,18 @@ def test_town_supervisor_cannot_move_enterprise_out_of_town(personas):
 
 
 def test_town_supervisor_cannot_register_in_other_town(personas):
-    new = EnterpriseFactory.build(region=personas.village_b, uscc=make_uscc(9_000_001), industry=personas.enterprise_a.industry)
+    new = EnterpriseFactory.build(
+        region=personas.village_b, uscc=make_uscc(9_000_001), industry=personas.enterprise_a.industry
+    )
     with pytest.raises(PermissionDenied):
         services.enterprise_save(actor=personas.town_a_supervisor, enterprise=new)
     assert not Enterprise.objects.filter(uscc=new.uscc).exists()
 
 
 def test_enterprise_user_cannot_register_enterprises(personas):
-    new = EnterpriseFactory.build(region=personas.village_a, uscc=make_uscc(9_000_002), industry=personas.enterprise_a.industry)
+    new = EnterpriseFactory.build(
+        region=personas.village_a, uscc=make_uscc(9_000_002), industry=personas.enterprise_a.industry
+    )
     with pytest.raises(PermissionDenied):
         services.enterprise_save(actor=personas.enterprise_a_user, enterprise=new)
 

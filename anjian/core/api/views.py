@@ -1,0 +1,73 @@
+"""Framework API views: the audit log (read-only) and the locally served OpenAPI documentation."""
+
+from __future__ import annotations
+
+import django_filters
+from django.templatetags.static import static
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularSwaggerView
+from rest_framework import serializers
+
+from anjian.core.api.viewsets import ScopedReadOnlyViewSet
+from anjian.core.filtersets import BaseFilterSet
+from anjian.core.models import AuditEvent
+
+
+class AuditEventFilterSet(BaseFilterSet):
+    """Filters of the audit log (no UI list exists yet; move beside the model when one does)."""
+
+    action = django_filters.CharFilter(label=_("操作"))
+    object_type = django_filters.CharFilter(method="filter_object_type", label=_("对象类型（app.model）"))
+    object_id = django_filters.CharFilter(label=_("对象ID"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业ID"))
+    occurred_after = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label=_("起"))
+    occurred_before = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt", label=_("止"))
+    search_fields = ("object_repr", "reason")
+
+    class Meta:
+        model = AuditEvent
+        fields = []
+
+    def filter_object_type(self, queryset, name, value):
+        app_label, _dot, model = value.strip().lower().partition(".")
+        return queryset.filter(content_type__app_label=app_label, content_type__model=model)
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    object_type = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id", "occurred_at", "actor", "action", "object_type", "object_id", "object_repr", "region_code",
+            "enterprise_id", "reason", "data",
+        ]
+        read_only_fields = fields
+
+    def get_object_type(self, event: AuditEvent) -> str:
+        return f"{event.content_type.app_label}.{event.content_type.model}"
+
+
+class AuditEventViewSet(ScopedReadOnlyViewSet):
+    """审计事件: decisions recorded by services, newest first, scoped like the records they concern."""
+
+    model = AuditEvent
+    serializer_class = AuditEventSerializer
+    filterset_class = AuditEventFilterSet
+    cursor_ordering = "-id"
+
+    def optimize(self, queryset):
+        return queryset.select_related("actor", "content_type")
+
+
+class LocalSwaggerView(SpectacularSwaggerView):
+    """Swagger UI from the vendored drf-spectacular-sidecar assets: no CDN, the intranet has no internet."""
+
+    @staticmethod
+    def _swagger_ui_resource(filename: str) -> str:
+        return static(f"drf_spectacular_sidecar/swagger-ui-dist/{filename}")
+
+    @staticmethod
+    def _swagger_ui_favicon() -> str:
+        return static("drf_spectacular_sidecar/swagger-ui-dist/favicon-32x32.png")

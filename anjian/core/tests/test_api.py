@@ -1,0 +1,76 @@
+"""API framework: schema and local Swagger UI, the audit log endpoint, the error format."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from anjian.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_schema_is_openapi_3_and_lists_the_endpoints(personas):
+    response = client_for(personas.grid_worker_a).get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    for path in ("/api/v1/enterprises/", "/api/v1/enterprises/{id}/", "/api/v1/auth/token/",
+                 "/api/v1/archives/{id}/download/", "/api/v1/regions/{code}/", "/api/v1/audit-events/"):
+        assert path in schema["paths"], path
+    parameters = {p["name"] for p in schema["paths"]["/api/v1/enterprises/"]["get"]["parameters"]}
+    assert {"region", "domain", "major_hazard", "q", "expiring", "cursor", "ordering"} <= parameters
+
+
+def test_schema_is_not_public(db):
+    response = APIClient().get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 401
+
+
+def test_swagger_ui_is_served_from_local_assets(personas, client, settings):
+    # Tests run without collectstatic, so without the manifest the production storage reads.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    client.force_login(personas.city_supervisor)
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn." not in html and "unpkg" not in html and "jsdelivr" not in html
+
+
+def test_swagger_ui_sends_anonymous_users_to_login(db, client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"] or "login" in response["Location"]
+
+
+def test_audit_events_are_scoped_and_newest_first(personas):
+    admin = client_for(personas.city_admin)
+    for enterprise in (personas.enterprise_a, personas.enterprise_b, personas.enterprise_a):
+        response = admin.patch(f"/api/v1/enterprises/{enterprise.pk}/", {"employee_count": 7}, format="json")
+        assert response.status_code == 200
+    events = client_for(personas.town_a_supervisor).get("/api/v1/audit-events/").json()["results"]
+    assert [event["enterprise_id"] for event in events] == [personas.enterprise_a.pk] * 2
+    assert events[0]["id"] > events[1]["id"]
+    assert events[0]["actor"] == "city_admin" and events[0]["object_type"] == "enterprises.enterprise"
+    filtered = admin.get("/api/v1/audit-events/?object_type=enterprises.enterprise&action=enterprise.update")
+    assert len(filtered.json()["results"]) == 3
+    event_b = AuditEvent.objects.get(enterprise_id=personas.enterprise_b.pk)
+    assert client_for(personas.town_a_supervisor).get(f"/api/v1/audit-events/{event_b.pk}/").status_code == 404
+
+
+def test_audit_events_are_read_only(personas):
+    response = client_for(personas.city_admin).post("/api/v1/audit-events/", {"action": "x"}, format="json")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+
+
+def test_unknown_api_path_is_404(personas):
+    assert client_for(personas.city_admin).get("/api/v1/nothing-here/").status_code == 404

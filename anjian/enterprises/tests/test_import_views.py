@@ -1,0 +1,185 @@
+"""The import pages: permission, upload → preview → 确认导入, the error report and the template download."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from anjian.enterprises import importing
+from anjian.enterprises.models import Enterprise
+from anjian.enterprises.tests.test_import import broken_rows, make_row, xlsx_upload
+from anjian.enterprises.views_import import SESSION_KEY
+
+pytestmark = pytest.mark.django_db
+
+IMPORT = "enterprises:enterprise_import"
+TEMPLATE = "enterprises:enterprise_import_template"
+ERRORS = "enterprises:enterprise_import_errors"
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings, tmp_path):
+    """Pending uploads go to a throw-away data dir; pages render without collectstatic's manifest."""
+    settings.DATA_DIR = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    return tmp_path
+
+
+def upload(client, file):
+    return client.post(reverse(IMPORT), {"file": file})
+
+
+@pytest.mark.parametrize("persona", ["grid_worker_a", "expert_a", "enterprise_a_user"])
+@pytest.mark.parametrize("name", [IMPORT, TEMPLATE, ERRORS])
+def test_people_who_cannot_add_enterprises_get_403(client, personas, persona, name):
+    client.force_login(getattr(personas, persona))
+
+    assert client.get(reverse(name)).status_code == 403
+
+
+def test_a_grid_worker_cannot_post_a_file(client, personas):
+    client.force_login(personas.grid_worker_a)
+    rows = [make_row(personas.village_a, 1)]
+
+    response = upload(client, xlsx_upload(rows))
+
+    assert response.status_code == 403
+    assert not Enterprise.objects.filter(uscc=rows[0]["统一社会信用代码"]).exists()
+
+
+def test_anonymous_users_are_sent_to_login(client, personas):
+    response = client.get(reverse(IMPORT))
+
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_the_upload_page_links_the_template(client, personas):
+    client.force_login(personas.town_a_supervisor)
+
+    response = client.get(reverse(IMPORT))
+
+    assert response.status_code == 200
+    assert reverse(TEMPLATE) in response.content.decode()
+
+
+def test_upload_previews_and_confirm_commits(client, personas, data_dir):
+    client.force_login(personas.town_a_supervisor)
+    rows = [make_row(personas.village_a, n) for n in range(3)]
+    before = Enterprise.objects.count()
+
+    preview = upload(client, xlsx_upload(rows))
+
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "确认导入" in page and rows[0]["单位名称"] in page
+    assert preview.context["result"].ok and len(preview.context["to_create"]) == 3
+    assert Enterprise.objects.count() == before, "the preview writes nothing"
+    pending = client.session[SESSION_KEY]
+    stored = data_dir / "imports" / f"{pending['token']}{pending['extension']}"
+    assert stored.is_file()
+
+    response = client.post(reverse(IMPORT), {"confirm": "1", "token": pending["token"]})
+
+    assert response.status_code == 302 and response["Location"] == reverse("enterprises:enterprise_list")
+    assert Enterprise.objects.count() == before + 3
+    assert not stored.exists()
+    assert SESSION_KEY not in client.session
+
+
+def test_the_preview_lists_changed_fields(client, personas):
+    client.force_login(personas.town_a_supervisor)
+    existing = personas.enterprise_a
+    row = make_row(personas.village_a, 1, **{
+        "统一社会信用代码": existing.uscc, "单位名称": existing.name, "法定代表人": "新法人",
+        "安全负责人": existing.safety_principal, "安全负责人电话": existing.safety_principal_phone,
+        "地址": existing.address, "从业人数": existing.employee_count, "粉尘涉爆": "否",
+    })
+
+    page = upload(client, xlsx_upload([row])).content.decode()
+
+    assert "法定代表人" in page and "张三" in page and "新法人" in page
+
+
+def test_a_stale_or_foreign_token_commits_nothing(client, personas):
+    client.force_login(personas.town_a_supervisor)
+    rows = [make_row(personas.village_a, 1)]
+    upload(client, xlsx_upload(rows))
+
+    response = client.post(reverse(IMPORT), {"confirm": "1", "token": "0" * 32})
+
+    assert response.status_code == 302 and response["Location"] == reverse(IMPORT)
+    assert not Enterprise.objects.filter(uscc=rows[0]["统一社会信用代码"]).exists()
+
+
+def test_commit_validates_again(client, personas):
+    client.force_login(personas.town_a_supervisor)
+    rows = [make_row(personas.village_a, 1)]
+    upload(client, xlsx_upload(rows))
+    token = client.session[SESSION_KEY]["token"]
+    # Between preview and commit the town loses the right to add enterprises there: the commit must notice.
+    personas.town_a_supervisor.region = personas.town_b
+    personas.town_a_supervisor.save()
+
+    response = client.post(reverse(IMPORT), {"confirm": "1", "token": token})
+
+    assert response.status_code == 200
+    assert "您无权在该村（社区）新建企业" in response.content.decode()
+    assert not Enterprise.objects.filter(uscc=rows[0]["统一社会信用代码"]).exists()
+
+
+def test_broken_rows_show_every_error_and_no_confirm_button(client, personas):
+    client.force_login(personas.city_admin)
+
+    response = upload(client, xlsx_upload(broken_rows(personas)))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "确认导入" not in page
+    assert "441900999999" in page and "与第 2 行重复" in page and "第18位应为" in page
+    assert len(response.context["result"].errors) == 5
+
+    report = client.get(reverse(ERRORS))
+
+    assert report.status_code == 200
+    assert report["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(report.content)).active
+    column = [cell.value for cell in sheet[1]].index("行业代码") + 1
+    assert sheet.cell(row=5, column=column).comment is not None
+
+
+def test_bad_files_are_refused_on_the_form(client, personas):
+    client.force_login(personas.city_admin)
+
+    response = upload(client, SimpleUploadedFile("企业.csv", b"MZ\x90\x00payload"))
+
+    assert response.status_code == 400
+    assert "不允许上传可执行文件" in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_the_error_report_needs_a_pending_upload(client, personas):
+    client.force_login(personas.city_admin)
+
+    assert client.get(reverse(ERRORS)).status_code == 404
+
+
+def test_the_template_downloads_and_imports_cleanly(client, personas):
+    client.force_login(personas.town_a_supervisor)
+
+    response = client.get(reverse(TEMPLATE))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in response["Content-Disposition"]
+    preview = upload(client, SimpleUploadedFile("模板.xlsx", response.content))
+    assert preview.context["result"].ok and len(preview.context["to_create"]) == 1
+    token = client.session[SESSION_KEY]["token"]
+    client.post(reverse(IMPORT), {"confirm": "1", "token": token})
+    uscc = importing.EXAMPLE_USCC_BODY
+    created = Enterprise.objects.get(uscc__startswith=uscc)
+    assert created.region.code.startswith(personas.town_a.prefix)
