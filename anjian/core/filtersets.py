@@ -9,6 +9,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.models import AuditEvent
+
 
 class BaseFilterSet(django_filters.FilterSet):
     """Adds `q`, a free-text search over `Meta.search_fields` (icontains; an exact-code field matches exactly)."""
@@ -23,3 +25,23 @@ class BaseFilterSet(django_filters.FilterSet):
             return queryset
         conditions = [Q(**{f"{field}__icontains": value}) for field in self.search_fields]
         return queryset.filter(reduce(or_, conditions))
+
+
+class AuditEventFilterSet(BaseFilterSet):
+    """The audit log's filters, for its UI list, its export and the API."""
+
+    action = django_filters.CharFilter(lookup_expr="startswith", label=_("操作"))
+    object_type = django_filters.CharFilter(method="filter_object_type", label=_("对象类型（app.model）"))
+    object_id = django_filters.CharFilter(label=_("对象ID"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业ID"))
+    occurred_after = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__gte", label=_("起始日期"))
+    occurred_before = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__lte", label=_("截止日期"))
+    search_fields = ("object_repr", "reason", "actor__username")
+
+    class Meta:
+        model = AuditEvent
+        fields: list[str] = []
+
+    def filter_object_type(self, queryset, name, value):
+        app_label, _dot, model = value.strip().lower().partition(".")
+        return queryset.filter(content_type__app_label=app_label, content_type__model=model)

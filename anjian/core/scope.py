@@ -21,6 +21,18 @@ EXPORT = "export"
 ACTIONS = (VIEW, ADD, CHANGE, DELETE, EXPORT)
 
 
+REGION_CODE_LENGTH = 12
+
+
+def code_range(prefix: str) -> tuple[str, str]:
+    """The inclusive range of 12-digit region codes under `prefix`.
+
+    A subtree is a code prefix; asking for it as a range (not LIKE 'prefix%') lets a B-tree index answer on
+    SQLite and PostgreSQL alike, whatever the collation.
+    """
+    return prefix.ljust(REGION_CODE_LENGTH, "0"), prefix.ljust(REGION_CODE_LENGTH, "9")
+
+
 @dataclass(frozen=True)
 class Scope:
     """How rows of a model reach the jurisdiction tree.
@@ -50,13 +62,21 @@ class Jurisdiction:
     def nothing(self) -> bool:
         return not self.everything and not self.region_prefixes and not self.enterprise_ids
 
+    def covers(self, region_code: str, enterprise_id: int | None = None) -> bool:
+        """The decision `q()` makes, asked of one row before it exists (scoped_save re-checks after saving)."""
+        if self.everything:
+            return True
+        if any(region_code.startswith(prefix) for prefix in self.region_prefixes):
+            return True
+        return enterprise_id is not None and enterprise_id in self.enterprise_ids
+
     def q(self, scope: Scope) -> Q | None:
         """A Q object for `scope`, or None for 'no row can match'."""
         condition = Q()
         matched = False
         if self.region_prefixes and scope.region_code:
             for prefix in self.region_prefixes:
-                condition |= Q(**{f"{scope.region_code}__startswith": prefix})
+                condition |= Q(**{f"{scope.region_code}__range": code_range(prefix)})
             matched = True
         if self.enterprise_ids and scope.enterprise:
             condition |= Q(**{f"{scope.enterprise}__in": self.enterprise_ids})

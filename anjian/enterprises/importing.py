@@ -379,15 +379,6 @@ class _Lookups:
         )
 
 
-def _covers(jurisdiction: Jurisdiction, region_code: str, enterprise_id: int | None = None) -> bool:
-    """The same decision `restrict()` makes, asked before the row exists (scoped_save re-checks after saving)."""
-    if jurisdiction.everything:
-        return True
-    if any(region_code.startswith(prefix) for prefix in jurisdiction.region_prefixes):
-        return True
-    return enterprise_id is not None and enterprise_id in jurisdiction.enterprise_ids
-
-
 def _parse(column: Column, value: Any, lookups: _Lookups) -> Any:
     text = _text(value)
     if column.required and not text:
@@ -588,10 +579,10 @@ def _plan_row(
     region_label = COLUMN_BY_FIELD["region"].label
     if "region" not in failed and enterprise.region_id:
         code = enterprise.region.code
-        if current is None and not _covers(lookups.add, code):
+        if current is None and not lookups.add.covers(code):
             errors.append(RowError(number, region_label, _("您无权在该村（社区）新建企业。")))
             failed.add("region")
-        elif current is not None and not _covers(lookups.change, code, current.pk):
+        elif current is not None and not lookups.change.covers(code, current.pk):
             errors.append(RowError(number, region_label, _("您无权将企业迁入该村（社区）。")))
             failed.add("region")
     errors.extend(_model_errors(number, enterprise, failed))
@@ -884,7 +875,7 @@ def example_region_for(actor: Any) -> Region | None:
     jurisdiction = jurisdiction_of(actor, ADD, Enterprise)
     villages = Region.objects.restrict(actor).filter(level=RegionLevel.VILLAGE).order_by("code")
     for region in villages[:200]:
-        if _covers(jurisdiction, region.code):
+        if jurisdiction.covers(region.code):
             return region
     return None
 

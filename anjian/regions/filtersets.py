@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from anjian.core.filtersets import BaseFilterSet
+from anjian.core.scope import code_range
 from anjian.regions.choices import RegionLevel
 from anjian.regions.models import IndustrialPark, Region
 
@@ -32,7 +33,7 @@ class RegionSubtreeFilter(django_filters.Filter):
     def filter(self, qs, value):
         if value is None:
             return qs
-        return qs.filter(**{f"{self.field_name}__startswith": value.prefix})
+        return qs.filter(**{f"{self.field_name}__range": code_range(value.prefix)})
 
 
 class RegionFilterSet(BaseFilterSet):

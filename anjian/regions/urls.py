@@ -1,2 +1,12 @@
+from django.urls import path
+
+from anjian.regions import views
+
 app_name = "regions"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.RegionListView.as_view(), name="region_list"),
+    path("<int:pk>/", views.RegionDetailView.as_view(), name="region_detail"),
+    path("parks/", views.IndustrialParkListView.as_view(), name="park_list"),
+    path("parks/<int:pk>/", views.IndustrialParkDetailView.as_view(), name="park_detail"),
+]

@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-import django_filters
 from django.templatetags.static import static
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework import serializers
 
 from anjian.core.api.viewsets import ScopedReadOnlyViewSet
-from anjian.core.filtersets import BaseFilterSet
+from anjian.core.filtersets import AuditEventFilterSet
 from anjian.core.models import AuditEvent
-
-
-class AuditEventFilterSet(BaseFilterSet):
-    """Filters of the audit log (no UI list exists yet; move beside the model when one does)."""
-
-    action = django_filters.CharFilter(label=_("操作"))
-    object_type = django_filters.CharFilter(method="filter_object_type", label=_("对象类型（app.model）"))
-    object_id = django_filters.CharFilter(label=_("对象ID"))
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业ID"))
-    occurred_after = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte", label=_("起"))
-    occurred_before = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt", label=_("止"))
-    search_fields = ("object_repr", "reason")
-
-    class Meta:
-        model = AuditEvent
-        fields = []
-
-    def filter_object_type(self, queryset, name, value):
-        app_label, _dot, model = value.strip().lower().partition(".")
-        return queryset.filter(content_type__app_label=app_label, content_type__model=model)
 
 
 class AuditEventSerializer(serializers.ModelSerializer):

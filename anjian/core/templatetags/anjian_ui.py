@@ -1,0 +1,76 @@
+"""Template helpers of the base layout and generic templates: the sidebar, form widgets, masked phones."""
+
+from __future__ import annotations
+
+from django import forms, template
+from django.urls import NoReverseMatch, reverse
+
+from anjian.core.tables import mask_phone
+
+register = template.Library()
+
+# Sidebar icon names (anjian.core.context_processors.MODULES) → Bootstrap Icons classes.
+ICONS = {
+    "home": "bi-speedometer2",
+    "map": "bi-geo-alt",
+    "building": "bi-building",
+    "id": "bi-card-checklist",
+    "shield": "bi-shield-check",
+    "folder": "bi-folder2-open",
+    "tree": "bi-diagram-3",
+    "park": "bi-buildings",
+    "log": "bi-journal-text",
+}
+
+
+@register.simple_tag(takes_context=True)
+def nav_links(context) -> list[dict]:
+    """The sidebar entries whose URL resolves (a module not installed yet is skipped), the current one active."""
+    request = context.get("request")
+    path = request.path if request is not None else ""
+    links = []
+    for module in context.get("nav_modules", ()):
+        try:
+            url = reverse(module["url_name"])
+        except NoReverseMatch:
+            continue
+        active = path == url if url == "/" else path.startswith(url)
+        links.append({"label": module["label"], "url": url, "icon": ICONS.get(module.get("icon"), "bi-dot"),
+                      "active": active})
+    return links
+
+
+@register.filter
+def masked_phone(value) -> str:
+    return mask_phone(value)
+
+
+@register.filter
+def bs(field):
+    """Render a bound field's widget with Bootstrap classes (is-invalid when it has errors)."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple | forms.NullBooleanSelect):
+        css = "form-select"
+    elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        css = ""
+    else:
+        css = "form-control"
+    existing = widget.attrs.get("class", "")
+    classes = " ".join(part for part in (existing, css, "is-invalid" if field.errors else "") if part)
+    attrs = {"class": classes}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{field.auto_id}-errors"
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_checkbox(field) -> bool:
+    return isinstance(field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def verbose_name(obj) -> str:
+    return obj._meta.verbose_name

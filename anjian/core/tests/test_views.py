@@ -1,0 +1,71 @@
+"""Generic views and helpers of anjian.core: the audit log page, the Excel export, the phone mask, the layout."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from anjian.core import audit
+from anjian.core.export import xlsx_response
+from anjian.core.tables import mask_phone
+from anjian.core.testing.browser import use_plain_static
+
+
+@pytest.fixture(autouse=True)
+def _plain_static(settings):
+    use_plain_static(settings)
+
+
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [("13800001234", "138****1234"), ("0769-22001234", "076****1234"), ("12345", "1**45"), ("", ""), (None, "")],
+)
+def test_mask_phone(raw, masked):
+    assert mask_phone(raw) == masked
+
+
+def test_export_writes_formulas_as_text():
+    response = xlsx_response(headers=["名称", "数量"], rows=[["=HYPERLINK(\"http://x\")", 3]], filename="t.xlsx")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    cell = workbook.active["A2"]
+    assert cell.data_type == "s"
+    assert cell.value == '=HYPERLINK("http://x")'
+    assert workbook.active["B2"].value == 3
+
+
+@pytest.mark.django_db
+def test_audit_log_lists_only_events_in_scope(client, personas):
+    audit.record(actor=personas.city_admin, action="enterprise.update", obj=personas.enterprise_a, reason="甲的理由")
+    audit.record(actor=personas.city_admin, action="enterprise.update", obj=personas.enterprise_b, reason="乙的理由")
+    client.force_login(personas.town_a_supervisor)
+    response = client.get(reverse("core:auditevent_list"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "甲的理由" in html
+    assert "乙的理由" not in html
+    export = client.get(reverse("core:auditevent_list"), {"export": "xlsx", "q": "理由"})
+    rows = list(load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.iter_rows(values_only=True))
+    assert [row[-1] for row in rows[1:]] == ["甲的理由"]
+
+
+@pytest.mark.django_db
+def test_layout_shows_role_jurisdiction_sidebar_and_logout_form(client, personas):
+    client.force_login(personas.town_a_supervisor)
+    html = client.get(reverse("enterprises:enterprise_list")).content.decode()
+    assert "镇街监管人员" in html
+    assert personas.town_a.name in html
+    assert reverse("regions:region_list") in html
+    assert f'action="{reverse("logout")}" method="post"' in html
+    assert "csrfmiddlewaretoken" in html
+    assert "X-CSRFToken" in html  # htmx requests carry the CSRF header
+    assert "cdn" not in html.lower()
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login(client, personas):
+    response = client.get(reverse("core:auditevent_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
