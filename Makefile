@@ -23,7 +23,7 @@ lint: $(INSTALLED)
 	$(BIN)/lint-imports
 
 test: lint
-	$(BIN)/python -m pytest -m "not browser" --cov=anjian.standards --cov-branch --cov-report=term $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser" --cov=anjian.standards --cov-branch --cov-report=term-missing --cov-fail-under=100 $(PYTEST_ARGS)
 
 test-browser: $(INSTALLED)
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)

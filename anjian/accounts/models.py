@@ -9,7 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from anjian.accounts.roles import CITY_ROLES, ROLE_ACTIONS, ROLE_REGION_LEVEL, STAFF_ROLES, Role
+from anjian.accounts.roles import (
+    CITY_ROLES,
+    REGION_LEVEL_LABELS,
+    ROLE_ACTIONS,
+    ROLE_REGION_LEVEL,
+    STAFF_ROLES,
+    Role,
+)
 from anjian.core.scope import EVERYTHING, NOBODY, Jurisdiction, RestrictedQuerySet, Scope
 
 
@@ -59,7 +66,9 @@ class User(AbstractUser):
                 raise ValidationError({"region": _("监管人员必须指定管辖区域。")})
             expected = ROLE_REGION_LEVEL[self.role]
             if self.region.level != expected:
-                raise ValidationError({"region": _("该角色的管辖区域必须是%(level)s级。") % {"level": expected}})
+                raise ValidationError(
+                    {"region": _("该角色的管辖区域必须是%(level)s级。") % {"level": REGION_LEVEL_LABELS[expected]}}
+                )
         if self.role == Role.ENTERPRISE_USER and self.enterprise_id is None:
             raise ValidationError({"enterprise": _("企业用户必须指定所属企业。")})
 

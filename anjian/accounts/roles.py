@@ -33,7 +33,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 STAFF_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_SUPERVISOR, Role.TOWN_SUPERVISOR, Role.GRID_WORKER})
 CITY_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_SUPERVISOR})
 
-# The region level each staff role is assigned to.
+# The region level each staff role is assigned to, and its name in messages (regions.choices.RegionLevel values;
+# accounts sits below regions in the layers, so the labels are repeated here).
+REGION_LEVEL_LABELS = {"city": _("市"), "town": _("镇街（园区）"), "village": _("村（社区）")}
 ROLE_REGION_LEVEL = {
     Role.CITY_ADMIN: "city",
     Role.CITY_SUPERVISOR: "city",

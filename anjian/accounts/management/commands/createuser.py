@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from anjian.accounts.models import User
 from anjian.accounts.roles import CITY_ROLES, STAFF_ROLES, Role
-from anjian.core.audit import record
+from anjian.accounts.services import user_create
 
 
 def _messages(error: ValidationError) -> str:
@@ -25,9 +23,9 @@ def _messages(error: ValidationError) -> str:
 
 
 def build_user(
-    *, username: str, password: str, role: str, region_code: str | None = None, uscc: str | None = None
+    *, username: str, role: str, region_code: str | None = None, uscc: str | None = None
 ) -> tuple[User, list]:
-    """An unsaved, validated User and the enterprises to assign (experts); CommandError in Chinese otherwise.
+    """An unsaved User and the enterprises to assign (experts); CommandError in Chinese for unknown options.
 
     City roles without a region get the city. Enterprise is looked up through the app registry: accounts sits
     below enterprises in the layers (architecture rule 1), so it does not import that app.
@@ -57,17 +55,18 @@ def build_user(
     user = User(username=username, role=role, region=region)
     if role == Role.ENTERPRISE_USER:
         user.enterprise = enterprise
-    try:
-        user.full_clean(exclude=["password"])
-    except ValidationError as error:
-        raise CommandError(_messages(error)) from error
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise CommandError("密码不符合要求：" + " ".join(error.messages)) from error
-    user.set_password(password)
     assigned = [enterprise] if role == Role.EXPERT and enterprise else []
     return user, assigned
+
+
+def create(*, user: User, password: str, assigned: list, reason: str) -> User:
+    """Save through the accounts service, turning its errors into Chinese CommandErrors for the terminal."""
+    try:
+        return user_create(actor=None, user=user, password=password, assigned_enterprises=assigned, reason=reason)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise CommandError(_messages(error)) from error
+        raise CommandError("密码不符合要求：" + " ".join(error.messages)) from error
 
 
 class Command(BaseCommand):
@@ -85,12 +84,6 @@ class Command(BaseCommand):
         parser.add_argument("--enterprise", help="统一社会信用代码：企业用户的所属企业，或专家的指派企业")
 
     def handle(self, *args, username, password, role, region=None, enterprise=None, **options):
-        user, assigned = build_user(
-            username=username, password=password, role=role, region_code=region, uscc=enterprise
-        )
-        with transaction.atomic():
-            user.save()
-            user.assigned_enterprises.add(*assigned)
-            record(actor=None, action="user.create", obj=user, reason="命令行创建（anjian createuser）",
-                   data={"role": role})
+        user, assigned = build_user(username=username, role=role, region_code=region, uscc=enterprise)
+        create(user=user, password=password, assigned=assigned, reason="命令行创建（anjian createuser）")
         self.stdout.write(f"已创建用户 {user.username}（{Role(role).label}，{user.jurisdiction_label or '—'}）。")

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from anjian.accounts.management.commands.createuser import build_user
+from anjian.accounts.management.commands.createuser import build_user, create
 from anjian.accounts.models import User
 from anjian.accounts.roles import Role
 from anjian.enterprises.demo import DemoError, generate, generated_enterprises
@@ -43,18 +43,19 @@ def demo_accounts() -> list[tuple[User, str]]:
     accounts = []
     with transaction.atomic():
         for username, role, region_code, uscc in plan:
-            User.objects.filter(username=username).delete()
-            user, _assigned = build_user(
-                username=username, password=DEMO_PASSWORD, role=role, region_code=region_code, uscc=uscc
-            )
+            user, _assigned = build_user(username=username, role=role, region_code=region_code, uscc=uscc)
             user.last_name = Role(role).label
-            user.save()
-            if role == Role.EXPERT:
-                assigned = list(sample[:EXPERT_ASSIGNMENTS])
-                user.assigned_enterprises.set(assigned)
-                where = f"指派企业 {len(assigned)} 家（{town.name}）"
+            assigned = list(sample[:EXPERT_ASSIGNMENTS]) if role == Role.EXPERT else []
+            existing = User.objects.filter(username=username).first()
+            if existing is None:
+                create(user=user, password=DEMO_PASSWORD, assigned=assigned, reason="演示用户（anjian demo）")
             else:
-                where = user.jurisdiction_label
+                # Reset in place: a demo account that has acted is referenced by audit events and stays.
+                user.pk, user.date_joined = existing.pk, existing.date_joined
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                user.assigned_enterprises.set(assigned)
+            where = f"指派企业 {len(assigned)} 家（{town.name}）" if role == Role.EXPERT else user.jurisdiction_label
             accounts.append((user, where))
     return accounts
 
