@@ -57,6 +57,8 @@ USCC_CHARSET = uscc.CHARSET
 LATITUDE_RANGE = (22.6, 23.2)
 LONGITUDE_RANGE = (113.5, 114.3)
 OFFSET_RADIUS_KM = 2.5
+# How far an enterprise lies from its village's centre.
+VILLAGE_RADIUS_KM = 0.6
 KM_PER_DEGREE_LATITUDE = 111.32
 
 EXPIRING_SHARE = 0.05
@@ -325,6 +327,8 @@ def _weighted(rng: random.Random, table: dict) -> Iterator:
 class _Generator:
     def __init__(self, *, seed: int, today: dt.date):
         self.rng = random.Random(seed)
+        self.seed = seed
+        self.village_centres: dict[int, tuple[float, float]] = {}
         self.today = today
         self.towns = _load_towns()
         self.town_by_name = {town.name: town for town in self.towns}
@@ -384,19 +388,32 @@ class _Generator:
                 return candidate
         raise DemoError("无法生成不重复的企业名称。")
 
-    def point(self, town: _Town) -> tuple[Decimal, Decimal]:
-        rng = self.rng
-        cos_lat = math.cos(math.radians(town.latitude))
+    def _offset(self, rng: random.Random, latitude: float, longitude: float, radius_km: float) -> tuple[float, float]:
+        """A point uniformly within `radius_km` of (latitude, longitude) and inside the city, or the centre."""
+        cos_lat = math.cos(math.radians(latitude))
         for _attempt in range(40):
-            distance = OFFSET_RADIUS_KM * math.sqrt(rng.random())
+            distance = radius_km * math.sqrt(rng.random())
             bearing = rng.random() * 2 * math.pi
-            lat = town.latitude + distance * math.cos(bearing) / KM_PER_DEGREE_LATITUDE
-            lng = town.longitude + distance * math.sin(bearing) / (KM_PER_DEGREE_LATITUDE * cos_lat)
+            lat = latitude + distance * math.cos(bearing) / KM_PER_DEGREE_LATITUDE
+            lng = longitude + distance * math.sin(bearing) / (KM_PER_DEGREE_LATITUDE * cos_lat)
             if inside_city(lat, lng, self.outline):
-                break
-        else:
-            # A town centre on the outline's edge: its centre is still inside Dongguan's extent.
-            lat, lng = town.latitude, town.longitude
+                return lat, lng
+        # A centre on the outline's edge: the centre itself is still inside Dongguan's extent.
+        return latitude, longitude
+
+    def village_centre(self, town: _Town, region_id: int) -> tuple[float, float]:
+        """Where a village's enterprises cluster: a fixed point of the town, the same for a seed in any order."""
+        if region_id not in self.village_centres:
+            rng = random.Random(f"{self.seed}-village-{region_id}")
+            # Village centre plus spread stays within OFFSET_RADIUS_KM of the town centre.
+            radius = OFFSET_RADIUS_KM - VILLAGE_RADIUS_KM
+            self.village_centres[region_id] = self._offset(rng, town.latitude, town.longitude, radius)
+        return self.village_centres[region_id]
+
+    def point(self, town: _Town, region_id: int) -> tuple[Decimal, Decimal]:
+        """Enterprises gather around their village (no village outlines exist; see regions/data/SOURCES.md)."""
+        latitude, longitude = self.village_centre(town, region_id)
+        lat, lng = self._offset(self.rng, latitude, longitude, VILLAGE_RADIUS_KM)
         return Decimal(f"{lat:.6f}"), Decimal(f"{lng:.6f}")
 
     def valid_to(self, *, longest_days: int) -> dt.date:
@@ -434,7 +451,7 @@ class _Generator:
         low, high = EMPLOYEES[size]
         hazchem = domain == D.HAZARDOUS_CHEMICALS
         manufacturer = hazchem and industry.startswith("26")
-        latitude, longitude = self.point(town)
+        latitude, longitude = self.point(town, region_id)
         grade, grade_expires = "", None
         if size != EnterpriseSize.MICRO and rng.random() < (0.6 if hazchem else 0.12):
             grade = self.pick(

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from anjian.core.filtersets import BaseFilterSet
 from anjian.core.scope import code_range
@@ -37,8 +37,8 @@ class RegionSubtreeFilter(django_filters.Filter):
 
 
 class RegionFilterSet(BaseFilterSet):
-    parent = RegionSubtreeFilter(field_name="code", label=_lazy("上级区划"))
-    level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=_lazy("层级"))
+    parent = RegionSubtreeFilter(field_name="code", label=gettext_lazy("上级区划"))
+    level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=gettext_lazy("层级"))
     search_fields = ("name", "code")
 
     class Meta:
@@ -47,7 +47,7 @@ class RegionFilterSet(BaseFilterSet):
 
 
 class IndustrialParkFilterSet(BaseFilterSet):
-    region = RegionSubtreeFilter(field_name="region__code", label=_lazy("所在区域"))
+    region = RegionSubtreeFilter(field_name="region__code", label=gettext_lazy("所在区域"))
     search_fields = ("name",)
 
     class Meta:

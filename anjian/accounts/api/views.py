@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.authtoken.models import Token
@@ -15,8 +15,8 @@ from rest_framework.views import APIView
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(label=_lazy("用户名"), max_length=150)
-    password = serializers.CharField(label=_lazy("密码"), max_length=128, style={"input_type": "password"},
+    username = serializers.CharField(label=gettext_lazy("用户名"), max_length=150)
+    password = serializers.CharField(label=gettext_lazy("密码"), max_length=128, style={"input_type": "password"},
                                      trim_whitespace=False)
 
 
@@ -31,7 +31,7 @@ class ObtainTokenView(APIView):
     @extend_schema(
         request=TokenRequestSerializer,
         responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
-        summary=_lazy("获取 API 令牌"),
+        summary=gettext_lazy("获取 API 令牌"),
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)

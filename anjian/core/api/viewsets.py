@@ -12,7 +12,7 @@ from django.db import IntegrityError
 from django.db.models import Model, ProtectedError, QuerySet, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status, viewsets
 
 from anjian.core.scope import CHANGE, DELETE, VIEW, can_add
@@ -33,7 +33,7 @@ METHOD_ACTIONS = {
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
-    default_detail = _lazy("该记录仍被其他记录引用，无法删除。")
+    default_detail = gettext_lazy("该记录仍被其他记录引用，无法删除。")
 
 
 class ScopedViewSetMixin:
