@@ -1,25 +1,9 @@
-"""Table base and the personal-data mask shared by every list, detail page and export."""
+"""Table base shared by every list page and export."""
 
 from __future__ import annotations
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
-
-
-def mask_phone(value: str | None) -> str:
-    """138****0000: keep the carrier prefix and the last four digits, hide the rest.
-
-    Lists and exports reach many people (grid workers, experts, anyone an export is mailed to); a
-    personal mobile number is shown in full only to those who must call it (see each app's rule).
-    """
-    if not value:
-        return ""
-    text = str(value).strip()
-    if len(text) <= 4:
-        return "*" * len(text)
-    if len(text) <= 7:
-        return text[:1] + "*" * (len(text) - 3) + text[-2:]
-    return text[:3] + "****" + text[-4:]
 
 
 class BaseTable(tables.Table):

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from anjian.accounts.roles import Role
-from anjian.core.tables import BaseTable, mask_phone
+from anjian.core.privacy import mask_phone
+from anjian.core.tables import BaseTable
 from anjian.enterprises.choices import EXPIRY_COLOURS, FLAG_FIELDS, ExpiryState, OperatingStatus, SupervisionDomain
 from anjian.enterprises.models import ArchiveDocument, Enterprise, LiabilityInsurance, Licence
-
-# Roles that call safety principals as part of their work see full numbers (issue 2 item 5, personal data).
-PHONE_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_SUPERVISOR, Role.TOWN_SUPERVISOR})
+from anjian.enterprises.selectors import sees_phone
 
 # Short badge texts for the flags (the full label is the badge's title).
 FLAG_SHORT = {
@@ -30,20 +26,6 @@ FLAG_SHORT = {
 FLAG_COLOURS = {"major_hazard": "danger", "key_process": "danger", "key_chemical": "warning",
                 "dust_explosion": "warning", "ammonia_refrigeration": "warning"}
 STATUS_COLOURS = {"operating": "success", "suspended": "secondary", "closed": "dark", "banned": "danger"}
-
-
-def sees_phone(user: Any, enterprise: Enterprise | None = None) -> bool:
-    """Whether `user` sees the safety principal's full phone number (of `enterprise`, on its own page)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser or user.role in PHONE_ROLES:
-        return True
-    return (
-        enterprise is not None
-        and user.role == Role.ENTERPRISE_USER
-        and user.enterprise_id is not None
-        and user.enterprise_id == enterprise.pk
-    )
 
 
 def flag_labels() -> list[tuple[str, str, str, str]]:

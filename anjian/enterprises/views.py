@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from anjian.core.privacy import mask_phone
 from anjian.core.scope import CHANGE, DELETE, VIEW, can, can_add
-from anjian.core.tables import mask_phone
 from anjian.core.views import FastSelect, ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 from anjian.enterprises import selectors, services
 from anjian.enterprises.choices import FLAG_FIELDS
@@ -25,6 +25,7 @@ from anjian.enterprises.filtersets import (
 )
 from anjian.enterprises.forms import ArchiveDocumentForm, EnterpriseForm, LiabilityInsuranceForm, LicenceForm
 from anjian.enterprises.models import ArchiveDocument, Enterprise, Industry, LiabilityInsurance, Licence
+from anjian.enterprises.selectors import sees_phone
 from anjian.enterprises.tables import (
     ArchiveDocumentTable,
     EnterpriseTable,
@@ -32,7 +33,6 @@ from anjian.enterprises.tables import (
     LicenceTable,
     expiry_label,
     flag_badges,
-    sees_phone,
 )
 from anjian.regions.models import Region
 

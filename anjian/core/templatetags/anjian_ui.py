@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms, template
 from django.urls import NoReverseMatch, reverse
 
-from anjian.core.tables import mask_phone
+from anjian.core.privacy import mask_phone
 
 register = template.Library()
 

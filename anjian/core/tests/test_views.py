@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from anjian.core import audit
 from anjian.core.export import xlsx_response
-from anjian.core.tables import mask_phone
+from anjian.core.privacy import mask_phone
 from anjian.core.testing.browser import use_plain_static
 
 

@@ -9,29 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from anjian.accounts.roles import Role
 from anjian.core.api.serializers import ServiceModelSerializer
+from anjian.core.privacy import mask_phone
 from anjian.core.scope import VIEW
 from anjian.enterprises.choices import FLAG_FIELDS
 from anjian.enterprises.models import ArchiveDocument, Enterprise, Industry, LiabilityInsurance, Licence
+from anjian.enterprises.selectors import sees_phone
 from anjian.regions.choices import RegionLevel
 from anjian.regions.models import IndustrialPark, Region
-
-# Roles that work with the safety principal's phone; everyone else sees it masked (personal data).
-PHONE_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_SUPERVISOR, Role.TOWN_SUPERVISOR})
-
-
-def mask_phone(phone: str) -> str:
-    """138****0000: keep the first three and last four characters of a phone number."""
-    if len(phone) <= 7:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-
-
-def may_see_phone(user: Any, enterprise: Enterprise) -> bool:
-    if getattr(user, "is_superuser", False) or getattr(user, "role", "") in PHONE_ROLES:
-        return True
-    return getattr(user, "role", "") == Role.ENTERPRISE_USER and user.enterprise_id == enterprise.pk
 
 
 class _CurrentValueMixin:
@@ -138,7 +123,7 @@ class EnterpriseSerializer(ServiceModelSerializer):
 
     def to_representation(self, enterprise: Enterprise) -> dict:
         data = super().to_representation(enterprise)
-        if not may_see_phone(self.actor, enterprise):
+        if not sees_phone(self.actor, enterprise):
             data["safety_principal_phone"] = mask_phone(data["safety_principal_phone"] or "")
         return data
 
