@@ -64,6 +64,20 @@ def prepare(env: dict, enterprises: int) -> str:
 # The worker: runs inside Django with the environment prepared above.
 
 
+def timed(client, url: str, requests: int, who: str) -> list[float]:
+    """Milliseconds of `requests` GETs of `url`, after two that warm caches (templates, statements)."""
+    timings = []
+    for attempt in range(requests + 2):
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"{url} as {who}: HTTP {response.status_code}")
+        if attempt >= 2:
+            timings.append(elapsed)
+    return timings
+
+
 def worker(requests: int) -> None:
     import django
 
@@ -97,16 +111,7 @@ def worker(requests: int) -> None:
             client = Client()
             client.force_login(person)
             for case, query in CASES:
-                url = f"{path}?{query}{suffix}"
-                timings = []
-                for attempt in range(requests + 2):
-                    started = time.perf_counter()
-                    response = client.get(url)
-                    elapsed = (time.perf_counter() - started) * 1000
-                    if response.status_code != 200:
-                        raise SystemExit(f"{url} as {who}: HTTP {response.status_code}")
-                    if attempt >= 2:  # the first two warm caches (templates, statements)
-                        timings.append(elapsed)
+                timings = timed(client, f"{path}?{query}{suffix}", requests, who)
                 rows = Enterprise.objects.restrict(person, "view").filter(
                     **({"region__code__startswith": TOWN[:9]} if "region" in query else {}),
                     **({"domain": "machinery"} if "domain" in query else {}),
@@ -114,6 +119,13 @@ def worker(requests: int) -> None:
                 ).count()
                 p90 = statistics.quantiles(timings, n=10)[-1]
                 print(f"{endpoint:<6} {who:<16} {case:<18} {rows:>6} {statistics.median(timings):>10.1f} {p90:>8.1f}")
+    # The page's cost is mostly rendering its rows: the same list at each page size the UI offers.
+    client = Client()
+    client.force_login(people["town supervisor"])
+    print(f"\n{'page size':<10} {'median ms':>10}  (page, town supervisor, domain filter, ordering=name)")
+    for per_page in (25, 50, 100):
+        url = f"{endpoints['page'][0]}?domain=machinery&ordering=name&per_page={per_page}"
+        print(f"{per_page:<10} {statistics.median(timed(client, url, requests, 'town supervisor')):>10.1f}")
 
 
 def main() -> None:

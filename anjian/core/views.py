@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -196,6 +197,18 @@ class ObjectListView(ObjectViewMixin, View):
         if jurisdiction_of(self.request.user, EXPORT, self.model).nothing:
             raise PermissionDenied(_("您无权导出该列表。"))
         queryset, _filterset = self.filtered(EXPORT)
+        limit = settings.ANJIAN_EXPORT_MAX_ROWS
+        count = queryset.count()
+        if count > limit:
+            # A request-bound export must finish inside the server's timeout (anjian serve --timeout).
+            messages.error(
+                self.request,
+                _("筛选结果共 %(count)d 条，超过单次导出上限 %(limit)d 条，请缩小筛选范围后再导出。")
+                % {"count": count, "limit": limit},
+            )
+            query = self.request.GET.copy()
+            query.pop("export", None)
+            return HttpResponseRedirect(f"{self.request.path}?{query.urlencode()}")
         table = self.get_table(queryset)
         if self.request.GET.get("sort"):
             RequestConfig(self.request, paginate=False).configure(table)

@@ -111,6 +111,16 @@ def test_export_keeps_filters_and_masks_phone_for_grid_worker_free_roles(client,
     assert "13800000000" in rows[1]
 
 
+def test_export_over_the_row_limit_is_refused_with_a_message(client, personas, settings):
+    settings.ANJIAN_EXPORT_MAX_ROWS = 1
+    login(client, personas.city_supervisor)
+    response = client.get(reverse("enterprises:enterprise_list"), {"export": "xlsx", "domain": "machinery"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("enterprises:enterprise_list") + "?domain=machinery"
+    page = client.get(response["Location"]).content.decode()
+    assert "超过单次导出上限 1 条" in page
+
+
 def test_export_refused_without_export_right(client, personas):
     login(client, personas.grid_worker_a)
     response = client.get(reverse("enterprises:enterprise_list"), {"export": "xlsx"})
