@@ -8,9 +8,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anjian.accounts.roles import Role
 from anjian.core.scope import CHANGE, VIEW
 from anjian.core.uploads import validate_upload
 from anjian.enterprises.models import ArchiveDocument, Enterprise, Industry, LiabilityInsurance, Licence
+from anjian.enterprises.services import ENTERPRISE_USER_EDITABLE
 from anjian.regions.models import IndustrialPark, Region
 
 # Above this many enterprises a <select> is unusable (the city has 200,000): type the USCC instead.
@@ -77,6 +79,12 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["park"].queryset = IndustrialPark.objects.filter(Q(pk__in=visible_parks) | Q(pk=current_park))
         self.fields["park"].error_messages["invalid_choice"] = _("请选择您可见的园区。")
         self.fields["uscc"].error_messages["required"] = _("请填写统一社会信用代码。")
+        if self.instance.pk and getattr(user, "role", None) == Role.ENTERPRISE_USER and not user.is_superuser:
+            # The enterprise corrects its contact data; the rest is the regulator's registration
+            # (enterprise_save refuses it too). Disabled fields keep their stored value whatever is posted.
+            for name, field in self.fields.items():
+                if name not in ENTERPRISE_USER_EDITABLE:
+                    field.disabled = True
 
     def clean_uscc(self) -> str:
         # People paste codes with spaces or in lower case; the check character is validated by the model.

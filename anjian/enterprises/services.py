@@ -31,8 +31,12 @@ def changed_fields(enterprise: Enterprise) -> list[str]:
 
 def enterprise_save(*, actor: Any, enterprise: Enterprise, reason: str = "") -> Enterprise:
     """Register a new enterprise or save changes to one, inside the actor's jurisdiction."""
-    if enterprise.pk is not None and getattr(actor, "role", None) == Role.ENTERPRISE_USER and not actor.is_superuser:
-        forbidden = [name for name in changed_fields(enterprise) if name not in ENTERPRISE_USER_EDITABLE]
+    changed = changed_fields(enterprise) if enterprise.pk is not None else None
+    if changed == []:
+        # Nothing to decide: no history row, no audit event (a form saved unchanged, a re-import).
+        return enterprise
+    if changed is not None and getattr(actor, "role", None) == Role.ENTERPRISE_USER and not actor.is_superuser:
+        forbidden = [name for name in changed if name not in ENTERPRISE_USER_EDITABLE]
         if forbidden:
             labels = "、".join(str(Enterprise._meta.get_field(name).verbose_name) for name in forbidden)
             raise PermissionDenied(_("企业用户不能修改登记信息：%(fields)s。") % {"fields": labels})

@@ -53,8 +53,8 @@ def test_swagger_ui_sends_anonymous_users_to_login(db, client):
 
 def test_audit_events_are_scoped_and_newest_first(personas):
     admin = client_for(personas.city_admin)
-    for enterprise in (personas.enterprise_a, personas.enterprise_b, personas.enterprise_a):
-        response = admin.patch(f"/api/v1/enterprises/{enterprise.pk}/", {"employee_count": 7}, format="json")
+    for count, enterprise in enumerate((personas.enterprise_a, personas.enterprise_b, personas.enterprise_a), 7):
+        response = admin.patch(f"/api/v1/enterprises/{enterprise.pk}/", {"employee_count": count}, format="json")
         assert response.status_code == 200
     events = client_for(personas.town_a_supervisor).get("/api/v1/audit-events/").json()["results"]
     assert [event["enterprise_id"] for event in events] == [personas.enterprise_a.pk] * 2

@@ -137,3 +137,11 @@ def test_counts_are_scoped(personas):
     assert town_a == [{"town_prefix": personas.town_a.prefix, "count": 1}]
     city = {row["town_prefix"]: row["count"] for row in selectors.counts_by_town(user=personas.city_supervisor)}
     assert city == {personas.town_a.prefix: 1, personas.town_b.prefix: 2}
+
+
+def test_saving_without_changes_writes_no_history_and_no_audit(personas):
+    enterprise = Enterprise.objects.get(pk=personas.enterprise_a.pk)
+    versions = enterprise.history.count()
+    services.enterprise_save(actor=personas.town_a_supervisor, enterprise=enterprise)
+    assert enterprise.history.count() == versions
+    assert not AuditEvent.objects.filter(action="enterprise.update").exists()

@@ -188,6 +188,23 @@ def test_edit_saves_through_service_and_shows_in_history(client, personas):
     assert "town_a_supervisor" in history
 
 
+def test_enterprise_user_corrects_contacts_but_not_registration(client, personas):
+    enterprise = personas.enterprise_a
+    login(client, personas.enterprise_a_user)
+    url = reverse("enterprises:enterprise_edit", args=[enterprise.pk])
+    form = client.get(url).context["form"]
+    assert form.fields["region"].disabled and form.fields["major_hazard"].disabled
+    assert not form.fields["safety_principal_phone"].disabled
+    posted = form_data(enterprise, safety_principal_phone="13900000000", name="改名有限公司", major_hazard="on")
+    posted["region"] = personas.village_b.pk
+    response = client.post(url, posted)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    enterprise.refresh_from_db()
+    assert enterprise.safety_principal_phone == "13900000000"
+    registration = (enterprise.name, enterprise.region, enterprise.major_hazard)
+    assert registration == ("东城甲企业有限公司", personas.village_a, False)
+
+
 def test_wrong_uscc_shows_the_check_character_inline(client, personas):
     enterprise = personas.enterprise_a
     right = enterprise.uscc
