@@ -28,16 +28,16 @@ def validate_upload(upload, *, allowed: dict[str, tuple[bytes, ...]] | None = No
     limit = settings.ANJIAN_UPLOAD_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
-            _("文件过大（%(size).1f MB），上限为 %(limit)d MB。")
-            % {"size": upload.size / 1048576, "limit": limit // 1048576},
+            _("文件过大（%(size).1f MB），上限为 %(limit)d MB。"),
             code="too_large",
+            params={"size": upload.size / 1048576, "limit": limit // 1048576},
         )
     extension = PurePath(upload.name).suffix.lower()
     if extension not in allowed:
         raise ValidationError(
-            _("不支持的文件类型“%(ext)s”，允许：%(allowed)s。")
-            % {"ext": extension or _("无扩展名"), "allowed": "、".join(sorted(allowed))},
+            _("不支持的文件类型“%(ext)s”，允许：%(allowed)s。"),
             code="bad_type",
+            params={"ext": extension or _("无扩展名"), "allowed": "、".join(sorted(allowed))},
         )
     position = upload.tell() if hasattr(upload, "tell") else 0
     upload.seek(0)
@@ -46,4 +46,4 @@ def validate_upload(upload, *, allowed: dict[str, tuple[bytes, ...]] | None = No
     if head.startswith(EXECUTABLE_SIGNATURES):
         raise ValidationError(_("不允许上传可执行文件。"), code="executable")
     if not head.startswith(allowed[extension]):
-        raise ValidationError(_("文件内容与扩展名“%(ext)s”不符。") % {"ext": extension}, code="bad_content")
+        raise ValidationError(_("文件内容与扩展名“%(ext)s”不符。"), code="bad_content", params={"ext": extension})

@@ -21,7 +21,8 @@ class RegionCodeField(forms.CharField):
             return None
         region = Region.objects.filter(code=value.strip()).first()
         if region is None:
-            raise ValidationError(_("未知的行政区划代码：%(code)s") % {"code": value}, code="unknown_region")
+            # Params, not pre-formatted text: django-filter formats the message again, and input may hold "%".
+            raise ValidationError(_("未知的行政区划代码：%(code)s"), code="unknown_region", params={"code": value})
         return region
 
 

@@ -68,3 +68,10 @@ def test_enterprise_park_must_be_visible(personas):
     assert response.status_code == 400 and response.json()["fields"]["park"]
     response = client.patch(url, {"park": park_a.pk}, format="json")
     assert response.status_code == 200 and response.json()["park_name"] == "东城测试园区"
+
+
+def test_unknown_region_code_with_a_percent_sign_is_a_400_not_a_500(personas):
+    # Found by schemathesis: django-filter formats filter errors with "%", so input must not be pre-formatted in.
+    response = client_for(personas.city_supervisor).get("/api/v1/licences/", {"region": "44%25s%d"})
+    assert response.status_code == 400
+    assert "44%25s%d" in " ".join(response.json()["fields"]["region"])
