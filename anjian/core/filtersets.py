@@ -6,10 +6,25 @@ from functools import reduce
 from operator import or_
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.models import AuditEvent
+
+# Primary keys are 64-bit signed integers on both databases; a larger number is bad input, not a query.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record id: a whole number in the database's range (else a 400, never an overflow in the driver)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class BaseFilterSet(django_filters.FilterSet):
@@ -33,7 +48,7 @@ class AuditEventFilterSet(BaseFilterSet):
     action = django_filters.CharFilter(lookup_expr="startswith", label=_("操作"))
     object_type = django_filters.CharFilter(method="filter_object_type", label=_("对象类型（app.model）"))
     object_id = django_filters.CharFilter(label=_("对象ID"))
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业ID"))
+    enterprise = IdFilter(field_name="enterprise_id", label=_("企业ID"))
     occurred_after = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__gte", label=_("起始日期"))
     occurred_before = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__lte", label=_("截止日期"))
     search_fields = ("object_repr", "reason", "actor__username")

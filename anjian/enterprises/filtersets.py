@@ -6,7 +6,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.filtersets import BaseFilterSet
+from anjian.core.filtersets import BaseFilterSet, IdFilter
 from anjian.enterprises import selectors
 from anjian.enterprises.choices import (
     FLAG_FIELDS,
@@ -74,7 +74,7 @@ class EnterpriseFilterSet(BaseFilterSet):
 
 class EnterpriseChildFilterSet(BaseFilterSet):
     region = RegionSubtreeFilter(field_name="enterprise__region__code", label=_("区域"))
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("单位ID"))
+    enterprise = IdFilter(field_name="enterprise_id", label=_("单位ID"))
     expiring = django_filters.BooleanFilter(method="filter_expiring", label=_("到期预警"))
 
     def filter_expiring(self, queryset, name, value):

@@ -75,3 +75,13 @@ def test_unknown_region_code_with_a_percent_sign_is_a_400_not_a_500(personas):
     response = client_for(personas.city_supervisor).get("/api/v1/licences/", {"region": "44%25s%d"})
     assert response.status_code == 400
     assert "44%25s%d" in " ".join(response.json()["fields"]["region"])
+
+
+@pytest.mark.parametrize("value", ["-4.868e+122", "99999999999999999999", "1.5", "abc"])
+def test_record_id_filters_outside_the_integer_range_are_a_400(personas, value):
+    # Found by schemathesis: a huge number overflowed the SQLite driver (500).
+    client = client_for(personas.city_supervisor)
+    for path in ("/api/v1/archives/", "/api/v1/licences/", "/api/v1/audit-events/"):
+        response = client.get(path, {"enterprise": value})
+        assert response.status_code == 400, (path, value)
+        assert "enterprise" in response.json()["fields"]
