@@ -23,6 +23,7 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum, StrEnum
 
+from anjian.standards._enums import LabelledStrEnum
 from anjian.standards._errors import StandardsError
 from anjian.standards._numbers import to_count, to_decimal
 
@@ -83,16 +84,8 @@ class AccidentGrade(StrEnum):
     ESPECIALLY_MAJOR = ("especially_major", "特别重大事故", 4, "国务院或者国务院授权有关部门")
 
 
-class Criterion(StrEnum):
+class Criterion(LabelledStrEnum):
     """The three criteria of 条例 第三条, joined by "或者"."""
-
-    label: str
-
-    def __new__(cls, value: str, label: str) -> Criterion:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
 
     DEATHS = ("deaths", "死亡人数")
     SERIOUS_INJURIES = ("serious_injuries", "重伤人数（包括急性工业中毒）")
@@ -170,16 +163,8 @@ def grade(deaths: int = 0, serious_injuries: int = 0, direct_loss_yuan: Decimal 
     )
 
 
-class AccidentKind(StrEnum):
+class AccidentKind(LabelledStrEnum):
     """The kinds 条例 第十三条 distinguishes for the casualty-update window."""
-
-    label: str
-
-    def __new__(cls, value: str, label: str) -> AccidentKind:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
 
     ROAD_TRAFFIC = ("road_traffic", "道路交通事故")
     FIRE = ("fire", "火灾事故")
@@ -441,16 +426,8 @@ class Category1986(Enum):
     OTHER_INJURY = (20, "其他伤害")
 
 
-class BasicType2025(StrEnum):
+class BasicType2025(LabelledStrEnum):
     """GB 6441-2025 4.1.2 表1 basic accident types with their 5.3 codes: "WSA1" + 序号 0001–0026, 其他 0099."""
-
-    label: str
-
-    def __new__(cls, value: str, label: str) -> BasicType2025:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
 
     STRUCK_BY_OBJECT = ("WSA10001", "物体打击")
     IN_PLANT_VEHICLE = ("WSA10002", "厂(场)内车辆致害")
@@ -481,16 +458,8 @@ class BasicType2025(StrEnum):
     OTHER = ("WSA10099", "其他")
 
 
-class InjuryDegree2025(StrEnum):
+class InjuryDegree2025(LabelledStrEnum):
     """GB 6441-2025 4.2 表2 injury-degree classes with their 5.4 codes WSA20001–WSA20004."""
-
-    label: str
-
-    def __new__(cls, value: str, label: str) -> InjuryDegree2025:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
 
     NO_CASUALTY = ("WSA20001", "零伤亡事故")
     MINOR_INJURY = ("WSA20002", "轻伤事故")
