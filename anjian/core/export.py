@@ -19,6 +19,7 @@ from django.utils.encoding import force_str
 from django_tables2.rows import BoundRow
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 # Characters with which a spreadsheet starts a formula: written as text so a cell like "=HYPERLINK(...)"
@@ -37,13 +38,20 @@ def _cell_value(value: Any) -> Any:
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, int | float | Decimal | dt.date):
         return value
-    return force_str(value)
+    # Control characters (from an API client or a pasted text) cannot be stored in .xlsx: drop them.
+    return ILLEGAL_CHARACTERS_RE.sub("", force_str(value))
+
+
+def set_safe_value(cell: Any, value: Any) -> None:
+    """Put `value` in an openpyxl cell as data: control characters dropped, formula-like text kept as text."""
+    cell.value = _cell_value(value)
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"
 
 
 def _cell(sheet, value: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=_cell_value(value))
-    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
-        cell.data_type = "s"
+    cell = WriteOnlyCell(sheet)
+    set_safe_value(cell, value)
     return cell
 
 

@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from anjian.core.export import set_safe_value
 from anjian.core.scope import ADD, CHANGE, Jurisdiction, jurisdiction_of
 from anjian.core.uploads import validate_upload
 from anjian.enterprises.choices import (
@@ -712,10 +713,8 @@ def purge_pending(now: float | None = None) -> int:
 
 
 def _set_text(cell: Any, value: Any) -> None:
-    cell.value = value
     # A value from the upload that looks like a formula stays text: the report must not run what users typed.
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
+    set_safe_value(cell, value)
 
 
 def error_report(result: ImportResult) -> bytes:
