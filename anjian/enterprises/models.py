@@ -16,6 +16,7 @@ from anjian.accounts.roles import Role
 from anjian.core.models import ScopedModel
 from anjian.core.scope import ADD, CHANGE, EXPORT, VIEW, Scope
 from anjian.core.uploads import validate_upload
+from anjian.core.validators import validate_no_control_characters
 from anjian.enterprises.choices import (
     ArchiveDocumentType,
     EnterpriseSize,
@@ -63,11 +64,15 @@ class Enterprise(ScopedModel):
         _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc],
         error_messages={"unique": _("该统一社会信用代码已登记。")},
     )
-    name = models.CharField(_("单位名称"), max_length=200, db_index=True)
-    legal_representative = models.CharField(_("法定代表人"), max_length=50)
-    safety_principal = models.CharField(_("安全负责人"), max_length=50)
-    safety_principal_phone = models.CharField(_("安全负责人电话"), max_length=20)
-    address = models.CharField(_("地址"), max_length=200)
+    name = models.CharField(_("单位名称"), max_length=200, db_index=True, validators=[validate_no_control_characters])
+    legal_representative = models.CharField(
+        _("法定代表人"), max_length=50, validators=[validate_no_control_characters]
+    )
+    safety_principal = models.CharField(_("安全负责人"), max_length=50, validators=[validate_no_control_characters])
+    safety_principal_phone = models.CharField(
+        _("安全负责人电话"), max_length=20, validators=[validate_no_control_characters]
+    )
+    address = models.CharField(_("地址"), max_length=200, validators=[validate_no_control_characters])
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("所属村（社区）"), on_delete=models.PROTECT, related_name="enterprises",
         limit_choices_to={"level": RegionLevel.VILLAGE},
@@ -169,8 +174,8 @@ class Licence(EnterpriseChild):
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("单位"), on_delete=models.CASCADE,
                                    related_name="licences")
     licence_type = models.CharField(_("许可证类型"), max_length=32, choices=LicenceType.choices)
-    number = models.CharField(_("证书编号"), max_length=64)
-    issuer = models.CharField(_("发证机关"), max_length=100)
+    number = models.CharField(_("证书编号"), max_length=64, validators=[validate_no_control_characters])
+    issuer = models.CharField(_("发证机关"), max_length=100, validators=[validate_no_control_characters])
     valid_from = models.DateField(_("有效期自"))
     valid_to = models.DateField(_("有效期至"))
     superseded = models.BooleanField(_("已被新证替代"), default=False)
@@ -199,8 +204,9 @@ class LiabilityInsurance(EnterpriseChild):
 
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("单位"), on_delete=models.CASCADE,
                                    related_name="insurances")
-    insurer = models.CharField(_("承保机构"), max_length=100)
+    insurer = models.CharField(_("承保机构"), max_length=100, validators=[validate_no_control_characters])
     policy_number = models.CharField(_("保单号"), max_length=64, unique=True,
+                                     validators=[validate_no_control_characters],
                                      error_messages={"unique": _("该保单号已登记。")})
     insured_persons = models.PositiveIntegerField(_("参保人数"), default=0)
     coverage_per_person_yuan = models.DecimalField(_("每人保额（元）"), max_digits=12, decimal_places=2, default=0)
@@ -236,7 +242,7 @@ class ArchiveDocument(EnterpriseChild):
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("单位"), on_delete=models.CASCADE,
                                    related_name="archives")
     doc_type = models.CharField(_("档案类型"), max_length=32, choices=ArchiveDocumentType.choices)
-    title = models.CharField(_("标题"), max_length=200)
+    title = models.CharField(_("标题"), max_length=200, validators=[validate_no_control_characters])
     file = models.FileField(_("文件"), upload_to=archive_upload_to, validators=[validate_upload], max_length=255)
     valid_to = models.DateField(_("有效期至"), null=True, blank=True)
     superseded = models.BooleanField(_("已被新版本替代"), default=False)

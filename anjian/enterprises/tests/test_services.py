@@ -145,3 +145,11 @@ def test_saving_without_changes_writes_no_history_and_no_audit(personas):
     services.enterprise_save(actor=personas.town_a_supervisor, enterprise=enterprise)
     assert enterprise.history.count() == versions
     assert not AuditEvent.objects.filter(action="enterprise.update").exists()
+
+
+def test_control_characters_in_names_are_refused(personas):
+    enterprise = Enterprise.objects.get(pk=personas.enterprise_a.pk)
+    enterprise.name = "东城\x04甲企业有限公司"
+    with pytest.raises(ValidationError) as caught:
+        services.enterprise_save(actor=personas.city_admin, enterprise=enterprise)
+    assert "控制字符" in " ".join(caught.value.message_dict["name"])
