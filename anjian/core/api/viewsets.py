@@ -6,7 +6,7 @@ missing one (architecture rule 2) and every write goes through the app's service
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.db import IntegrityError
 from django.db.models import Model, ProtectedError, QuerySet, RestrictedError
@@ -82,19 +82,13 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
-    """Full CRUD under the gate. Subclasses set `save_service` and `delete_service` (the app's services).
+    """Full CRUD under the gate. Subclasses define `save_service` and `delete_service` (calling the app's services).
 
     `save_service(actor=..., obj=...)` validates (full_clean), saves and re-checks the jurisdiction;
     `delete_service(actor=..., obj=...)` checks DELETE and records the decision.
     """
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
-
-    def save_service(self, *, actor: Any, obj: Model) -> Model:
-        raise NotImplementedError(f"{type(self).__name__} must define save_service")
-
-    def delete_service(self, *, actor: Any, obj: Model) -> None:
-        raise NotImplementedError(f"{type(self).__name__} must define delete_service")
 
     def _save(self, serializer) -> None:
         # A concurrent write can still hit a unique constraint after validation passed: answer 400, not 500.

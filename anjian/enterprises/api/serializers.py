@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -22,11 +21,9 @@ from anjian.regions.models import IndustrialPark, Region
 class _CurrentValueMixin:
     """A relation limited to what the user may see, plus the value the record already has.
 
-    An enterprise user sees no region or park, yet may save its own record unchanged.
+    An enterprise user sees no region or park, yet may save its own record unchanged. Subclasses define
+    `visible(user)`, the queryset of choices the user may see.
     """
-
-    def visible(self, user: Any):
-        raise NotImplementedError
 
     def get_queryset(self):
         request = self.context.get("request")
