@@ -34,23 +34,11 @@ from anjian.enterprises.tables import (
     expiry_label,
     flag_badges,
 )
-from anjian.regions.models import Region
+from anjian.regions.selectors import region_choices
 
 
-def region_choices(user: Any) -> list[tuple[str, str]]:
-    """Towns and their villages the user can see, as (code, label) for a region filter select."""
-    regions = (
-        Region.objects.restrict(user, VIEW)
-        .filter(level__in=["town", "village"])
-        .order_by("code")
-        .only("code", "name", "level")
-    )
-    choices = [("", _("全部"))]
-    for region in regions:
-        # Villages are indented under their town (codes sort a town before its villages).
-        label = region.name if region.level == "town" else f"\u3000{region.name}"
-        choices.append((region.code, label))
-    return choices
+def town_and_village_choices(user: Any) -> list[tuple[str, str]]:
+    return region_choices(user=user, levels=("town", "village"))
 
 
 class EnterpriseListView(ObjectListView):
@@ -67,7 +55,7 @@ class EnterpriseListView(ObjectListView):
         )
 
     def filter_form_hook(self, form: forms.Form) -> None:
-        form.fields["region"].widget = FastSelect(choices=region_choices(self.request.user))
+        form.fields["region"].widget = FastSelect(choices=town_and_village_choices(self.request.user))
         form.fields["domain"].widget.attrs["size"] = 4
 
     def get_extra_context(self) -> dict[str, Any]:
@@ -172,7 +160,7 @@ class ChildListMixin:
         return super().get_queryset(action).select_related("enterprise")
 
     def filter_form_hook(self, form: forms.Form) -> None:
-        form.fields["region"].widget = FastSelect(choices=region_choices(self.request.user))
+        form.fields["region"].widget = FastSelect(choices=town_and_village_choices(self.request.user))
         # The enterprise id filter serves links from an enterprise page; typing ids is not a person's job.
         form.fields["enterprise"].widget = forms.HiddenInput()
 

@@ -12,6 +12,7 @@ from anjian.core.scope import VIEW, code_range
 from anjian.core.views import FastSelect, ObjectDetailView, ObjectListView
 from anjian.regions.filtersets import IndustrialParkFilterSet, RegionFilterSet
 from anjian.regions.models import IndustrialPark, Region
+from anjian.regions.selectors import region_choices
 from anjian.regions.tables import IndustrialParkTable, RegionTable
 
 
@@ -35,9 +36,7 @@ class RegionListView(ObjectListView):
 
     def filter_form_hook(self, form) -> None:
         # "上级区划": a select of the towns (and the city) the user can see instead of a bare 12-digit code.
-
-        towns = Region.objects.restrict(self.request.user, VIEW).filter(level__in=["city", "town"]).order_by("code")
-        choices = [("", "---------")] + [(region.code, region.name) for region in towns.only("code", "name")]
+        choices = region_choices(user=self.request.user, levels=("city", "town"), empty_label="---------")
         form.fields["parent"].widget = FastSelect(choices=choices)
 
 
@@ -75,9 +74,7 @@ class IndustrialParkListView(ObjectListView):
         return super().get_queryset(action).select_related("region")
 
     def filter_form_hook(self, form) -> None:
-
-        towns = Region.objects.restrict(self.request.user, VIEW).filter(level="town").order_by("code")
-        choices = [("", "---------")] + [(region.code, region.name) for region in towns.only("code", "name")]
+        choices = region_choices(user=self.request.user, levels=("town",), empty_label="---------")
         form.fields["region"].widget = FastSelect(choices=choices)
 
 
