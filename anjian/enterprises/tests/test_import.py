@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
+from anjian.core import importing as core_importing
 from anjian.core.models import AuditEvent
 from anjian.enterprises import importing
 from anjian.enterprises.models import Enterprise
@@ -272,6 +273,15 @@ def test_required_cells_labels_and_flags_are_checked(personas):
     assert "大型" in messages[(2, "企业规模")]
 
 
+def test_a_bad_latitude_is_reported_once_not_again_as_a_missing_pair(personas):
+    row = make_row(personas.village_a, 1, **{"纬度": "北纬23"})
+
+    result = run(xlsx_upload([row]), personas.city_admin)
+
+    messages = [(error.row, error.column, error.message) for error in result.errors]
+    assert messages == [(2, "纬度", "须为数字（现为“北纬23”）。")]
+
+
 def test_numbers_typed_into_excel_cells_are_read_as_codes(personas):
     row = make_row(personas.village_a, 1, **{
         "村（社区）代码": int(personas.village_a.code), "行业代码": 3360, "安全负责人电话": 13912345678,
@@ -326,7 +336,7 @@ def test_a_damaged_xlsx_is_refused_with_a_message(personas):
 
 
 def test_too_many_rows_are_refused(personas, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    monkeypatch.setattr(core_importing, "MAX_ROWS", 3)
     rows = [make_row(personas.village_a, n) for n in range(4)]
     with pytest.raises(importing.ImportFileError, match="超过 3 行"):
         run(csv_upload(rows, "utf-8"), personas.city_admin)
@@ -369,7 +379,7 @@ def test_the_template_reimports_once_its_example_row_is_filled_in(personas):
     result = run(SimpleUploadedFile("模板.xlsx", content), personas.town_a_supervisor, commit=True)
 
     assert result.committed, result.errors
-    created = Enterprise.objects.get(uscc=result.to_create[0].enterprise.uscc)
+    created = Enterprise.objects.get(uscc=result.to_create[0].obj.uscc)
     assert created.region.code.startswith(personas.town_a.prefix)
 
 

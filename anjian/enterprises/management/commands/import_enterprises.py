@@ -36,7 +36,7 @@ class Command(BaseCommand):
         self.stdout.write(result.summary())
         for planned in result.to_update:
             changes = "；".join(f"{c.column}：{c.before} → {c.after}" for c in planned.changes)
-            enterprise = planned.enterprise
+            enterprise = planned.obj
             self.stdout.write(f"  第 {planned.row} 行 更新 {enterprise.uscc} {enterprise.name}：{changes}")
         for error in result.errors:
             column = f"【{error.column}】" if error.column else ""

@@ -1,0 +1,930 @@
+"""Generic spreadsheet import (issue 6 item 8): a module declares its columns, this engine does the rest.
+
+A module describes one import with an `ImportSpec`: its model, the upsert key, the columns, the reference tables a
+file needs (`lookups`), a per-row rule the model cannot check itself (`check`, e.g. the jurisdiction of the row's
+region) and the service that saves one row (`save`). `dry_run` parses and validates every row and writes nothing;
+`commit` runs the same validation again and, only when no row has an error, saves every new or changed row
+through the module's service inside one transaction, so history, audit and the service's jurisdiction re-check
+apply and any failure rolls everything back (architecture rule 6). The same spec drives the error report and the
+template workbook. The engine knows no domain: regions, enterprises and their rules stay in the module.
+
+Files are .xlsx (first sheet) or .csv in UTF-8 with or without BOM, or GBK (what Chinese Excel saves).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import secrets
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import KW_ONLY, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path, PurePath
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from anjian.core.export import set_safe_value
+from anjian.core.scope import CHANGE
+from anjian.core.uploads import validate_upload
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 50_000
+IMPORT_REASON = "批量导入"
+# An uploaded file waits between the dry run and the commit for at most this long (anjian.core.views_import).
+PENDING_LIFETIME = dt.timedelta(days=1)
+ERROR_COLUMN = "错误"
+# CSV has no magic bytes: any leading bytes pass the signature test, text-ness is checked separately.
+IMPORT_SIGNATURES: dict[str, tuple[bytes, ...]] = {".xlsx": (b"PK\x03\x04",), ".csv": (b"",)}
+_LOOKUP_CHUNK = 500
+_TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+_TRUE = {"是", "y", "yes", "true", "1", "√", "✓"}
+_FALSE = {"否", "n", "no", "false", "0", "", "×"}
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+# Choice values (machine codes) are accepted in cells but not offered in the "可选" list of an error message.
+_CHOICE_VALUE_RE = re.compile(r"[a-z0-9_]+")
+
+Lookups = Mapping[str, Any]
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported (type, size, encoding, header, too many rows)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class CellError(Exception):
+    """One cell is refused; the message is shown at that cell. Custom parsers raise it too."""
+
+
+class Kind(StrEnum):
+    TEXT = "text"  # stripped text, at most the model field's max_length
+    INT = "int"  # a non-negative integer (a count); blank takes the field's default
+    DECIMAL = "decimal"  # rounded half-up to the model field's decimal places; blank is None
+    DATE = "date"  # 2027-12-31, 2027/12/31, 2027.12.31, 2027年12月31日 or 20271231; blank is None
+    FLAG = "flag"  # 是 / 否 (and y/n, true/false, 1/0, √/×); blank is 否
+    CHOICE = "choice"  # a label of `choices` (TextChoices), its value, or an alias; blank takes the default
+    LOOKUP = "lookup"  # a key of the reference table `lookup` in the file's lookups; blank is None
+    CUSTOM = "custom"  # `parse(text, lookups)` returns the value or raises CellError
+
+
+# Kinds whose template cells are formatted as text, so Excel keeps codes, leading zeros and long digits as typed.
+_TEXT_FORMAT_KINDS = {Kind.TEXT, Kind.DECIMAL, Kind.DATE, Kind.LOOKUP, Kind.CUSTOM}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import file, as people see it (label, width, rule) and as it reaches the model (field)."""
+
+    label: str
+    field: str
+    kind: Kind | str
+    required: bool = False
+    width: int = 14
+    rule: str = ""
+    _: KW_ONLY
+    choices: type[models.Choices] | None = None
+    # Further spellings of a choice: text in the cell → stored value (e.g. “小微” for “小微企业”).
+    aliases: Mapping[str, str] | None = None
+    # LOOKUP: the name of the table in the file's lookups, and the message when the key is missing (%(value)s).
+    lookup: str = ""
+    missing: str = ""
+    parse: Callable[[str, Lookups], Any] | None = None
+    # How the preview shows a stored value (default: str, labels for choices, 是/否 for flags).
+    display: Callable[[Any], str] | None = None
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    column: str
+    before: str
+    after: str
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    obj: models.Model
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    """One data row being validated, as a spec's `check` hook sees it."""
+
+    number: int
+    obj: models.Model
+    is_new: bool
+    lookups: Lookups
+    spec: ImportSpec
+    failed: set[str] = field(default_factory=set)
+    errors: list[RowError] = field(default_factory=list)
+
+    def error(self, field_name: str, message: str) -> None:
+        """Refuse the row at `field_name`'s cell; the model's own check then skips that field."""
+        column = self.spec.column_by_field.get(field_name)
+        self.errors.append(RowError(self.number, column.label if column else "", str(message)))
+        self.failed.add(field_name)
+
+
+@dataclass(frozen=True, eq=False)
+class ImportSpec:
+    """What a module declares to import its model; see `anjian.enterprises.importing.SPEC` for an example.
+
+    save(*, actor, obj, reason) is the module's service: it checks permission, runs full_clean, writes history and
+    the audit event and re-checks the jurisdiction after saving. lookups(actor) builds, once per file, the reference
+    tables LOOKUP and CUSTOM columns read (and anything `check` needs). check(row) adds errors with row.error().
+    Rows the actor may change are loaded through the gate, `restrict(actor, CHANGE)` on the model's default manager;
+    a key that exists outside them answers `forbidden_message` instead of being created a second time.
+    """
+
+    model: type[models.Model]
+    key: str
+    columns: tuple[Column, ...]
+    save: Callable[..., Any]
+    _: KW_ONLY
+    lookups: Callable[[Any], Lookups] | None = None
+    check: Callable[[Row], None] | None = None
+    # How a key cell is compared with stored keys (e.g. str.upper for codes with letters).
+    normalize_key: Callable[[str], str] | None = None
+    # Fields the model checks together (e.g. latitude and longitude): when one cell fails, the others are not
+    # reported again by the model's check.
+    together: tuple[tuple[str, ...], ...] = ()
+    reason: str = IMPORT_REASON
+    # The template's data sheet; its “说明” sheet starts with `notes`, then the rules every import shares.
+    sheet_title: str = "导入数据"
+    notes: tuple[str, ...] = ()
+    example: Callable[[Any], Mapping[str, Any]] | None = None
+    # A key that exists outside the rows the actor may change; a save the service refuses without a message.
+    forbidden_message: str = gettext_lazy("无权修改该记录。")
+    refused_message: str = gettext_lazy("无权保存该记录。")
+
+    def __post_init__(self) -> None:
+        fields = [column.field for column in self.columns]
+        labels = [column.label for column in self.columns]
+        if len(set(fields)) != len(fields) or len(set(labels)) != len(labels):
+            raise ImproperlyConfigured(f"{self.model.__name__} import: a column field or label appears twice")
+        key = self.column_by_field.get(self.key)
+        if key is None or not key.required:
+            raise ImproperlyConfigured(f"{self.model.__name__} import: the key {self.key!r} must be a required column")
+        needs = {Kind.CHOICE: "choices", Kind.LOOKUP: "lookup", Kind.CUSTOM: "parse"}
+        for column in self.columns:
+            if column.kind not in tuple(Kind):
+                raise ImproperlyConfigured(f"{self.model.__name__} import: unknown kind {column.kind!r}")
+            attribute = needs.get(Kind(column.kind))
+            if attribute and not getattr(column, attribute):
+                raise ImproperlyConfigured(f"{self.model.__name__} import: column {column.field!r} needs {attribute}")
+            try:
+                self.model._meta.get_field(column.field)
+            except FieldDoesNotExist as error:
+                raise ImproperlyConfigured(f"{self.model.__name__} import: {error}") from error
+
+    @cached_property
+    def column_by_field(self) -> dict[str, Column]:
+        return {column.field: column for column in self.columns}
+
+    @cached_property
+    def column_by_label(self) -> dict[str, Column]:
+        return {column.label: column for column in self.columns}
+
+    @cached_property
+    def relations(self) -> frozenset[str]:
+        """Columns that are foreign keys: compared by id, and resolved from the lookups rather than per row."""
+        return frozenset(
+            column.field for column in self.columns if self.model._meta.get_field(column.field).is_relation
+        )
+
+    def key_of(self, value: Any) -> str:
+        text = cell_text(value)
+        return self.normalize_key(text) if self.normalize_key else text
+
+
+@dataclass
+class Table:
+    """The uploaded rows: the header as written and each non-empty data row with its row number in the file."""
+
+    header: list[str]
+    rows: list[tuple[int, list[Any]]]
+
+
+@dataclass
+class ImportResult:
+    header: list[str] = field(default_factory=list)
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+    to_create: list[PlannedRow] = field(default_factory=list)
+    to_update: list[PlannedRow] = field(default_factory=list)
+    unchanged: list[PlannedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    committed: bool = False
+    spec: ImportSpec | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def summary(self) -> str:
+        return _("共 %(rows)d 行：新增 %(create)d，更新 %(update)d，无变化 %(same)d，错误 %(errors)d 处。") % {
+            "rows": self.row_count,
+            "create": len(self.to_create),
+            "update": len(self.to_update),
+            "same": len(self.unchanged),
+            "errors": len(self.errors),
+        }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading the file
+
+
+def check_upload(upload: Any) -> str:
+    """Refuse what is not an import file (size, type, content); return the extension (.xlsx or .csv)."""
+    name = getattr(upload, "name", "") or ""
+    size = getattr(upload, "size", None)
+    if size is None:
+        position = upload.tell()
+        upload.seek(0, io.SEEK_END)
+        size = upload.tell()
+        upload.seek(position)
+    if size > MAX_BYTES:
+        raise ImportFileError(
+            _("文件过大（%(size).1f MB），导入文件上限为 %(limit)d MB。")
+            % {"size": size / 1048576, "limit": MAX_BYTES // 1048576}
+        )
+    if size == 0:
+        raise ImportFileError(_("文件为空。"))
+    extension = PurePath(name).suffix.lower()
+    if extension not in IMPORT_SIGNATURES:
+        raise ImportFileError(_("只能导入 .xlsx 或 .csv 文件。"))
+    probe = _SizedProbe(upload, size, name)
+    try:
+        validate_upload(probe, allowed=IMPORT_SIGNATURES)
+    except ValidationError as error:
+        raise ImportFileError(" ".join(error.messages)) from error
+    if extension == ".csv":
+        upload.seek(0)
+        head = upload.read(4096)
+        upload.seek(0)
+        if b"\x00" in head or _decode_head(head) is None:
+            raise ImportFileError(_("CSV 文件内容不是文本（应为 UTF-8 或 GBK 编码）。"))
+    return extension
+
+
+class _SizedProbe:
+    """What validate_upload reads (size, name, seek/read/tell) for any binary file object."""
+
+    def __init__(self, handle: Any, size: int, name: str) -> None:
+        self._handle, self.size, self.name = handle, size, name
+
+    def tell(self) -> int:
+        return self._handle.tell()
+
+    def seek(self, position: int) -> None:
+        self._handle.seek(position)
+
+    def read(self, count: int) -> bytes:
+        return self._handle.read(count)
+
+
+def _decode_head(head: bytes) -> str | None:
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[len(codecs.BOM_UTF8):]
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            # Incremental decoding: the 4 KB sample may end inside a multi-byte character.
+            return codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def read_table(handle: BinaryIO, extension: str) -> Table:
+    """The header row (the first non-blank row) and every non-blank data row, cut or padded to the header."""
+    handle.seek(0)
+    rows = _xlsx_rows(handle) if extension == ".xlsx" else _csv_rows(handle)
+    header: list[str] | None = None
+    data: list[tuple[int, list[Any]]] = []
+    for number, cells in rows:
+        if header is None:
+            if all(_is_blank(cell) for cell in cells):
+                continue
+            header = [cell_text(cell) for cell in cells]
+            while header and not header[-1]:
+                header.pop()
+            continue
+        cells = list(cells[: len(header)])
+        if all(_is_blank(cell) for cell in cells):
+            continue
+        if len(data) >= MAX_ROWS:
+            raise ImportFileError(_("文件超过 %(limit)d 行数据，请拆分后分批导入。") % {"limit": MAX_ROWS})
+        cells += [None] * (len(header) - len(cells))
+        data.append((number, cells))
+    if header is None:
+        raise ImportFileError(_("文件中没有表头和数据。"))
+    return Table(header=header, rows=data)
+
+
+def _xlsx_rows(handle: BinaryIO) -> Iterator[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises zipfile, KeyError, ValueError... for damaged files
+        raise ImportFileError(_("无法读取该 .xlsx 文件，请确认它是完好的 Excel 工作簿。")) from error
+    try:
+        # The data sheet is the first one; the template's second sheet “说明” is documentation.
+        sheet = workbook.worksheets[0]
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(cells)
+    except ImportFileError:
+        raise
+    except Exception as error:
+        raise ImportFileError(_("无法读取该 .xlsx 文件，请确认它是完好的 Excel 工作簿。")) from error
+    finally:
+        workbook.close()
+
+
+def _csv_rows(handle: BinaryIO) -> Iterator[tuple[int, list[Any]]]:
+    raw = handle.read()
+    text = None
+    # utf-8-sig strips a BOM if present; Chinese Excel saves “CSV” in GBK, which GB18030 covers.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        raise ImportFileError(_("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码。"))
+    try:
+        yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
+    except csv.Error as error:
+        raise ImportFileError(_("CSV 文件格式错误：%(error)s") % {"error": error}) from error
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: Excel stores codes and phone numbers typed without a leading ' as numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def normalize_header(label: str) -> str:
+    """Tolerate what people do to headers: spaces, a required-marker *, half-width parentheses."""
+    label = re.sub(r"\s+", "", label).strip("*＊")
+    return label.replace("(", "（").replace(")", "）")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Validating rows
+
+
+@dataclass
+class _FileState:
+    """What validating one file needs, loaded once: the rows the actor may change, the module's lookups."""
+
+    changeable: dict[str, models.Model]
+    existing: set[str]
+    lookups: Lookups
+    labels: dict[str, dict[str, str]]
+
+    @classmethod
+    def load(cls, spec: ImportSpec, actor: Any, keys: set[str]) -> _FileState:
+        changeable: dict[str, models.Model] = {}
+        existing: set[str] = set()
+        ordered = sorted(keys)
+        manager = spec.model._default_manager
+        for start in range(0, len(ordered), _LOOKUP_CHUNK):
+            chunk = {f"{spec.key}__in": ordered[start: start + _LOOKUP_CHUNK]}
+            rows = manager.restrict(actor, CHANGE).filter(**chunk).select_related(*sorted(spec.relations))
+            for obj in rows:
+                changeable[getattr(obj, spec.key)] = obj
+            # Unrestricted on purpose and never shown: a key registered outside the actor's jurisdiction must
+            # answer `forbidden_message` rather than be created a second time; nothing else about it is revealed.
+            existing.update(manager.filter(**chunk).values_list(spec.key, flat=True))
+        return cls(
+            changeable=changeable,
+            existing=existing,
+            lookups=spec.lookups(actor) if spec.lookups else {},
+            labels={column.field: choice_labels(column) for column in spec.columns if column.kind == Kind.CHOICE},
+        )
+
+
+def choice_labels(column: Column) -> dict[str, str]:
+    """Cell text → stored value for a CHOICE column: labels (in Chinese), values, aliases.
+
+    A label written “group-item” (工贸-机械) also answers to “item” alone when no other label claims it.
+    """
+    mapping: dict[str, str] = {}
+    with translation.override("zh-hans"):
+        mapping.update({str(value): str(value) for value in column.choices.values if value})
+        for value, label in column.choices.choices:
+            mapping[str(label)] = value
+            if "-" in str(label):
+                mapping.setdefault(str(label).split("-", 1)[1], value)
+    mapping.update(column.aliases or {})
+    return mapping
+
+
+def parse_cell(spec: ImportSpec, column: Column, value: Any, state: _FileState) -> Any:
+    """The model value of one cell, or CellError with the message shown at that cell."""
+    text = cell_text(value)
+    if column.required and not text:
+        raise CellError(_("必填项不能为空。"))
+    model_field = spec.model._meta.get_field(column.field)
+    kind = column.kind
+    if kind == Kind.CUSTOM:
+        return column.parse(text, state.lookups)
+    if kind == Kind.TEXT:
+        limit = getattr(model_field, "max_length", None)
+        if limit and len(text) > limit:
+            message = _("不能超过 %(limit)d 个字符（现有 %(length)d 个）。")
+            raise CellError(message % {"limit": limit, "length": len(text)})
+        return text
+    if kind == Kind.LOOKUP:
+        if not text:
+            return None
+        found = state.lookups[column.lookup].get(text)
+        if found is None:
+            raise CellError(str(column.missing or _("未找到“%(value)s”。")) % {"value": text})
+        return found
+    if kind == Kind.CHOICE:
+        mapping = state.labels[column.field]
+        if not text and not column.required:
+            return model_field.get_default()
+        if text not in mapping:
+            allowed = "、".join(label for label in mapping if label and not _CHOICE_VALUE_RE.fullmatch(label))
+            raise CellError(_("“%(value)s”不是有效的取值，可选：%(allowed)s。") % {"value": text, "allowed": allowed})
+        return mapping[text]
+    if kind == Kind.FLAG:
+        return parse_flag(text)
+    if kind == Kind.INT:
+        return model_field.get_default() if not text else parse_count(text)
+    if kind == Kind.DECIMAL:
+        return None if not text else parse_decimal(text, getattr(model_field, "decimal_places", None) or 6)
+    if kind == Kind.DATE:
+        return None if not text else parse_date(text)
+    raise AssertionError(kind)
+
+
+def parse_flag(text: str) -> bool:
+    if text.lower() in _TRUE:
+        return True
+    if text.lower() in _FALSE:
+        return False
+    raise CellError(_("请填写“是”或“否”（现为“%(value)s”）。") % {"value": text})
+
+
+def parse_count(text: str) -> int:
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or number != number.to_integral_value() or number < 0:
+        raise CellError(_("须为非负整数（现为“%(value)s”）。") % {"value": text})
+    return int(number)
+
+
+def parse_decimal(text: str, places: int) -> Decimal:
+    try:
+        number = Decimal(text)
+        if not number.is_finite():
+            raise InvalidOperation
+        return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise CellError(_("须为数字（现为“%(value)s”）。") % {"value": text}) from None
+
+
+def parse_date(text: str) -> dt.date:
+    for pattern in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise CellError(_("日期格式无法识别（现为“%(value)s”），请写成 2027-12-31。") % {"value": text})
+
+
+def display(spec: ImportSpec, obj: models.Model, column: Column) -> str:
+    """A value as people read it in the preview (labels, not codes)."""
+    model_field = spec.model._meta.get_field(column.field)
+    if column.field in spec.relations and getattr(obj, model_field.attname) is None:
+        return ""
+    value = getattr(obj, column.field)
+    with translation.override("zh-hans"):
+        if column.display is not None:
+            return column.display(value) if value is not None else ""
+        if column.kind == Kind.FLAG:
+            return "是" if value else "否"
+        if column.kind == Kind.CHOICE:
+            return str(dict(column.choices.choices).get(value, value)) if value else ""
+        if value is None:
+            return ""
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _comparable(spec: ImportSpec, obj: models.Model, column: Column) -> Any:
+    if column.field in spec.relations:
+        return getattr(obj, spec.model._meta.get_field(column.field).attname)
+    return getattr(obj, column.field)
+
+
+def plan(spec: ImportSpec, *, actor: Any, table: Table) -> ImportResult:
+    """Validate every row of `table` as `actor` would import it; writes nothing."""
+    result = ImportResult(header=table.header, rows=table.rows, spec=spec)
+    positions = _header_positions(spec, table.header)
+    key_position = positions[spec.key]
+    keys = {spec.key_of(cells[key_position]) for _number, cells in table.rows}
+    state = _FileState.load(spec, actor, keys - {""})
+    first_row: dict[str, int] = {}
+    key_label = spec.column_by_field[spec.key].label
+    for number, cells in table.rows:
+        key = spec.key_of(cells[key_position])
+        if key and key in first_row:
+            message = _("%(label)s与第 %(row)d 行重复。") % {"label": key_label, "row": first_row[key]}
+            result.errors.append(RowError(number, key_label, message))
+            continue
+        if key:
+            first_row[key] = number
+        errors, planned = _plan_row(spec, number, key, cells, positions, state)
+        result.errors.extend(errors)
+        if planned is None:
+            continue
+        if planned.obj.pk is None:
+            result.to_create.append(planned)
+        elif planned.changes:
+            result.to_update.append(planned)
+        else:
+            result.unchanged.append(planned)
+    order = {column.label: index for index, column in enumerate(spec.columns)}
+    result.errors.sort(key=lambda error: (error.row, order.get(error.column, len(spec.columns))))
+    return result
+
+
+def _header_positions(spec: ImportSpec, header: list[str]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    unknown: list[str] = []
+    for index, raw in enumerate(header):
+        label = normalize_header(raw)
+        if not label or label == ERROR_COLUMN:
+            # The error report adds a “错误” column; a corrected report can be uploaded again as it is.
+            continue
+        column = spec.column_by_label.get(label)
+        if column is None:
+            unknown.append(raw)
+            continue
+        if column.field in positions:
+            raise ImportFileError(_("表头中“%(label)s”列出现了两次。") % {"label": column.label})
+        positions[column.field] = index
+    if unknown:
+        raise ImportFileError(
+            _("无法识别的列：%(columns)s。请使用导入模板的列名。") % {"columns": "、".join(unknown)}
+        )
+    missing = [column.label for column in spec.columns if column.required and column.field not in positions]
+    if missing:
+        raise ImportFileError(_("缺少必填列：%(columns)s。") % {"columns": "、".join(missing)})
+    return positions
+
+
+def _plan_row(
+    spec: ImportSpec, number: int, key: str, cells: list[Any], positions: dict[str, int], state: _FileState
+) -> tuple[list[RowError], PlannedRow | None]:
+    current = state.changeable.get(key)
+    if current is None and key in state.existing:
+        return [RowError(number, spec.column_by_field[spec.key].label, str(spec.forbidden_message))], None
+    obj = current if current is not None else spec.model()
+    before = {column.field: _comparable(spec, obj, column) for column in spec.columns} if current else {}
+    before_text = {column.field: display(spec, obj, column) for column in spec.columns} if current else {}
+    row = Row(number=number, obj=obj, is_new=current is None, lookups=state.lookups, spec=spec)
+    for column in spec.columns:
+        if column.field not in positions:
+            # An optional column left out of the file keeps the stored value (or the default for a new row).
+            continue
+        try:
+            value = parse_cell(spec, column, cells[positions[column.field]], state)
+        except CellError as error:
+            row.error(column.field, str(error))
+            continue
+        setattr(obj, column.field, value)
+    if spec.check is not None:
+        spec.check(row)
+    row.errors.extend(_model_errors(spec, row))
+    if row.errors:
+        return row.errors, None
+    changes = []
+    if current is not None:
+        for column in spec.columns:
+            if _comparable(spec, obj, column) != before[column.field]:
+                changes.append(FieldChange(column.label, before_text[column.field], display(spec, obj, column)))
+    return [], PlannedRow(number, obj, changes)
+
+
+def _model_errors(spec: ImportSpec, row: Row) -> list[RowError]:
+    # Foreign keys were resolved from the loaded reference tables, and uniqueness is the upsert itself, so the
+    # per-row database queries of full_clean are skipped here; the module's service runs the full check on commit.
+    exclude = set(spec.relations) | row.failed
+    for group in spec.together:
+        if row.failed & set(group):
+            exclude |= set(group)
+    try:
+        row.obj.full_clean(exclude=sorted(exclude), validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        return _errors_from(spec, row.number, error, skip=exclude)
+    return []
+
+
+def _errors_from(spec: ImportSpec, number: int, error: ValidationError, skip: set[str] = frozenset()) -> list[RowError]:
+    errors = []
+    for name, messages in getattr(error, "message_dict", {"__all__": error.messages}).items():
+        if name in skip:
+            continue
+        column = spec.column_by_field.get(name)
+        for message in messages:
+            errors.append(RowError(number, column.label if column else "", str(message)))
+    return errors
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Entry points
+
+
+def dry_run(spec: ImportSpec, *, actor: Any, handle: BinaryIO, extension: str) -> ImportResult:
+    """Parse and validate; nothing is written."""
+    return plan(spec, actor=actor, table=read_table(handle, extension))
+
+
+def commit(spec: ImportSpec, *, actor: Any, handle: BinaryIO, extension: str) -> ImportResult:
+    """Validate again and, only if no row has an error, save every new or changed row in one transaction."""
+    result = dry_run(spec, actor=actor, handle=handle, extension=extension)
+    if not result.ok:
+        return result
+    planned = sorted(result.to_create + result.to_update, key=lambda item: item.row)
+    current: PlannedRow | None = None
+    try:
+        with transaction.atomic():
+            for current in planned:
+                spec.save(actor=actor, obj=current.obj, reason=spec.reason)
+    except ValidationError as error:
+        result.errors.extend(_errors_from(spec, current.row, error))
+    except PermissionDenied as error:
+        result.errors.append(RowError(current.row, "", str(error) or str(spec.refused_message)))
+    except IntegrityError:
+        # Someone registered the same key between the validation and this save.
+        label = spec.column_by_field[spec.key].label
+        result.errors.append(RowError(current.row, label, _("该%(label)s已登记。") % {"label": label}))
+    else:
+        result.committed = True
+        return result
+    # The rolled-back inserts left primary keys on the in-memory rows; they describe nothing stored.
+    for item in result.to_create:
+        item.obj.pk = None
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Pending uploads between the dry run and the commit (DATA_DIR/imports/<token>)
+
+
+def pending_dir() -> Path:
+    directory = Path(settings.DATA_DIR) / "imports"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def store_pending(upload: Any, extension: str) -> str:
+    """Keep an uploaded file for the commit step; returns its token. Old ones are purged on the way."""
+    purge_pending()
+    token = secrets.token_hex(16)
+    upload.seek(0)
+    with open(pending_dir() / f"{token}{extension}", "wb") as target:
+        if hasattr(upload, "chunks"):
+            for chunk in upload.chunks():
+                target.write(chunk)
+        else:
+            target.write(upload.read())
+    return token
+
+
+def pending_path(token: str, extension: str) -> Path | None:
+    """The stored file for `token`, or None when the token is malformed, unknown or expired."""
+    if not _TOKEN_RE.match(token or "") or extension not in IMPORT_SIGNATURES:
+        return None
+    path = pending_dir() / f"{token}{extension}"
+    if not path.is_file() or time.time() - path.stat().st_mtime > PENDING_LIFETIME.total_seconds():
+        return None
+    return path
+
+
+def discard_pending(token: str, extension: str) -> None:
+    path = pending_path(token, extension)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def purge_pending(now: float | None = None) -> int:
+    """Delete stored uploads older than PENDING_LIFETIME (abandoned previews)."""
+    cutoff = (now if now is not None else time.time()) - PENDING_LIFETIME.total_seconds()
+    removed = 0
+    for path in pending_dir().iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Workbooks: the error report and the template
+
+
+def error_report(result: ImportResult) -> bytes:
+    """The uploaded rows, at their original row numbers, with bad cells red and commented, plus an 错误 column."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    red = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
+    widths = {label: column.width for label, column in result.spec.column_by_label.items()} if result.spec else {}
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "导入数据"
+    header = [label for label in result.header if normalize_header(label) != ERROR_COLUMN]
+    keep = [index for index, label in enumerate(result.header) if normalize_header(label) != ERROR_COLUMN]
+    for index, label in enumerate(header + [ERROR_COLUMN], start=1):
+        cell = sheet.cell(row=1, column=index, value=label)
+        cell.font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(normalize_header(label), 14)
+    error_index = len(header) + 1
+    sheet.column_dimensions[get_column_letter(error_index)].width = 60
+    position = {normalize_header(label): index for index, label in enumerate(header, start=1)}
+    by_row: dict[int, list[RowError]] = defaultdict(list)
+    for error in result.errors:
+        by_row[error.row].append(error)
+    for number, cells in result.rows:
+        for index, source in enumerate(keep, start=1):
+            # A value from the upload that looks like a formula stays text: the report must not run what users typed.
+            set_safe_value(sheet.cell(row=number, column=index), cells[source])
+    for number, errors in by_row.items():
+        messages = []
+        for error in errors:
+            messages.append(f"{error.column}：{error.message}" if error.column else error.message)
+            index = position.get(error.column)
+            if index is None:
+                continue
+            cell = sheet.cell(row=number, column=index)
+            cell.fill = red
+            previous = cell.comment.text + "\n" if cell.comment else ""
+            cell.comment = Comment(previous + error.message, "anjian")
+        summary = sheet.cell(row=number, column=error_index, value="；".join(messages))
+        summary.font = Font(color="FF9C0006")
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def shared_notes() -> tuple[str, ...]:
+    """The 说明 lines every import shares, after the module's own `notes`."""
+    return (
+        "导入前先预览：任何一行有错误时，整个文件都不会导入；可下载错误报告，改正标红的单元格后重新上传。",
+        f"只能导入 .xlsx 或 .csv（UTF-8 或 GBK 编码）文件，大小不超过 {MAX_BYTES // 1048576} MB，"
+        f"不超过 {MAX_ROWS} 行。",
+    )
+
+
+def template_workbook(spec: ImportSpec, *, example: Mapping[str, Any] | None = None) -> bytes:
+    """The import template: header, one example row, drop-down lists, and a “说明” sheet with allowed values."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    example = example or {}
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = spec.sheet_title
+    head_fill = PatternFill(fill_type="solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
+    with translation.override("zh-hans"):
+        options = {
+            column.field: [str(label) for _value, label in column.choices.choices]
+            for column in spec.columns
+            if column.kind == Kind.CHOICE
+        }
+    last_row = MAX_ROWS + 1
+    for index, column in enumerate(spec.columns, start=1):
+        letter = get_column_letter(index)
+        cell = sheet.cell(row=1, column=index, value=column.label)
+        cell.font = Font(bold=True, color="FFC00000" if column.required else "FF000000")
+        cell.fill = head_fill
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[letter].width = column.width
+        value = example.get(column.field, "否" if column.kind == Kind.FLAG else "")
+        example_cell = sheet.cell(row=2, column=index, value=value)
+        if column.kind in _TEXT_FORMAT_KINDS:
+            # Text format keeps leading zeros and 12/18-digit codes from turning into numbers in Excel.
+            example_cell.number_format = "@"
+            sheet.column_dimensions[letter].number_format = "@"
+        listed = ["是", "否"] if column.kind == Kind.FLAG else options.get(column.field)
+        if listed:
+            formula = ",".join(label for label in listed if label)
+            validation = DataValidation(type="list", formula1=f'"{formula}"', allow_blank=not column.required)
+            validation.error = _("请从下拉列表中选择。")
+            validation.errorTitle = column.label
+            sheet.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}{last_row}")
+    sheet.row_dimensions[1].height = 30
+    sheet.freeze_panes = "B2"
+
+    notes = workbook.create_sheet("说明")
+    notes.column_dimensions["A"].width = 20
+    notes.column_dimensions["B"].width = 10
+    notes.column_dimensions["C"].width = 80
+    notes.append([f"{spec.sheet_title}导入说明"])
+    notes["A1"].font = Font(bold=True, size=14)
+    for number, line in enumerate((*spec.notes, *shared_notes()), start=1):
+        notes.append([f"{number}. {line}"])
+    notes.append([])
+    notes.append(["列名", "必填", "格式与取值"])
+    for cell in notes[notes.max_row]:
+        cell.font = Font(bold=True)
+        cell.fill = head_fill
+    for column in spec.columns:
+        notes.append([column.label, "是" if column.required else "否", column.rule])
+    for column in spec.columns:
+        if column.field not in options:
+            continue
+        notes.append([])
+        notes.append([f"{column.label}可选值"])
+        notes[notes.max_row][0].font = Font(bold=True)
+        for label in options[column.field]:
+            notes.append(["", "", label])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+__all__ = [
+    "IMPORT_REASON",
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "CellError",
+    "Column",
+    "FieldChange",
+    "ImportFileError",
+    "ImportResult",
+    "ImportSpec",
+    "Kind",
+    "Lookups",
+    "PlannedRow",
+    "Row",
+    "RowError",
+    "Table",
+    "cell_text",
+    "check_upload",
+    "commit",
+    "discard_pending",
+    "dry_run",
+    "error_report",
+    "normalize_header",
+    "pending_path",
+    "plan",
+    "purge_pending",
+    "read_table",
+    "store_pending",
+    "template_workbook",
+]
