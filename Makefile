@@ -21,6 +21,7 @@ demo: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy --strict anjian/standards
 
 test: lint
 	$(BIN)/python -m pytest -m "not browser" --cov=anjian.standards --cov-branch --cov-report=term-missing --cov-fail-under=100 $(PYTEST_ARGS)

@@ -105,9 +105,11 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "anjian.core",
     "anjian.accounts",
+    "anjian.notifications",
     "anjian.regions",
     "anjian.enterprises",
     "anjian.dashboard",
+    "anjian.platform",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "anjian.core.context_processors.navigation",
+                "anjian.notifications.context_processors.unread_notifications",
             ],
         },
     }
@@ -150,7 +153,7 @@ TEMPLATES = [
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "anjian.accounts.backends.UserModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -206,6 +209,28 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
+# Attachments and archive files (issue 6 item 6): the data directory's media/ above, or, when ANJIAN_S3_BUCKET is
+# set, an S3-compatible object store (MinIO, Ceph, a cloud's OSS) that several app servers share. Files are only
+# ever served through the gate views, so objects stay private (no ACL is sent: S3 objects are private unless made
+# otherwise, and a bucket with ACLs disabled refuses ACL headers) and no signed URL is ever handed out.
+ANJIAN_S3_BUCKET = os.environ.get("ANJIAN_S3_BUCKET", "")
+if ANJIAN_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ANJIAN_S3_BUCKET,
+            "endpoint_url": os.environ.get("ANJIAN_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("ANJIAN_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("ANJIAN_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("ANJIAN_S3_REGION") or None,
+            "default_acl": None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            # An intranet store has no wildcard DNS for bucket subdomains: address buckets by path there.
+            "addressing_style": "path" if os.environ.get("ANJIAN_S3_ENDPOINT_URL") else None,
+        },
+    }
+
 # Uploads: archive documents are at most 20 MB (checked by type and size in anjian.core.uploads).
 ANJIAN_UPLOAD_MAX_BYTES = int(os.environ.get("ANJIAN_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -221,9 +246,28 @@ ANJIAN_EXPORT_MAX_ROWS = int(os.environ.get("ANJIAN_EXPORT_MAX_ROWS", "50000"))
 # Days before expiry at which licences, insurance and archive documents show a warning (issue 2 item 4).
 ANJIAN_EXPIRY_WARNING_DAYS = int(os.environ.get("ANJIAN_EXPIRY_WARNING_DAYS", "30"))
 
+# Notifications (issue 6 item 5). E-mail goes through Django's mail backend; the channel is off until
+# ANJIAN_EMAIL_HOST is set. SMS goes to an HTTP gateway (JSON POST signed with HMAC-SHA256 of the body); off until
+# ANJIAN_SMS_GATEWAY_URL is set. Failed deliveries are retried after 60 s × 2^(attempt − 1), at most
+# ANJIAN_NOTIFY_MAX_ATTEMPTS times. ANJIAN_NOTIFY_SITE_URL (e.g. https://aj.example.gov.cn) makes e-mails carry a link.
+ANJIAN_EMAIL_ENABLED = bool(os.environ.get("ANJIAN_EMAIL_HOST"))
+EMAIL_HOST = os.environ.get("ANJIAN_EMAIL_HOST") or "localhost"
+EMAIL_PORT = int(os.environ.get("ANJIAN_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ANJIAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ANJIAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ANJIAN_EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("ANJIAN_EMAIL_FROM", "anjian@localhost")
+ANJIAN_SMS_GATEWAY_URL = os.environ.get("ANJIAN_SMS_GATEWAY_URL", "")
+ANJIAN_SMS_GATEWAY_SECRET = os.environ.get("ANJIAN_SMS_GATEWAY_SECRET", "")
+ANJIAN_SMS_TIMEOUT = float(os.environ.get("ANJIAN_SMS_TIMEOUT", "10"))
+ANJIAN_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("ANJIAN_NOTIFY_MAX_ATTEMPTS", "5"))
+ANJIAN_NOTIFY_RETRY_SECONDS = int(os.environ.get("ANJIAN_NOTIFY_RETRY_SECONDS", "60"))
+ANJIAN_NOTIFY_SITE_URL = os.environ.get("ANJIAN_NOTIFY_SITE_URL", "")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "anjian.accounts.backends.UserTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

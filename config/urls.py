@@ -1,19 +1,15 @@
-from django.conf import settings
+"""Site URLs: each app's own URLs come from the registry (its AppConfig's `url_prefix`), in INSTALLED_APPS order."""
+
 from django.contrib import admin
 from django.urls import include, path
 
+from anjian.core.registry import registry
+
 urlpatterns = [
-    path("", include("anjian.dashboard.urls")),
-    path("accounts/", include("anjian.accounts.urls")),
-    path("core/", include("anjian.core.urls")),
-    path("regions/", include("anjian.regions.urls")),
-    path("enterprises/", include("anjian.enterprises.urls")),
+    *(path(prefix, include(module)) for prefix, module in registry.url_includes),
     path("api/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No MEDIA_URL route, not even with DEBUG: uploads (archives, attachments) are served only through views that pass
+# the gate.

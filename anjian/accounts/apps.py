@@ -1,7 +1,30 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from anjian.accounts.roles import REGULATOR_ROLES
+from anjian.core.registry import ModuleConfig, NavEntry, ReferenceLoader
 
 
-class AccountsConfig(AppConfig):
+class AccountsConfig(ModuleConfig):
     name = "anjian.accounts"
     label = "accounts"
-    verbose_name = "用户与角色"
+    verbose_name = _("用户与角色")
+    url_prefix = "accounts/"
+    api_urls = "anjian.accounts.api.urls"
+    # The audit log is the regulators' page; the role table (here) says who they are.
+    nav = (
+        NavEntry(_("审计日志"), "core:auditevent_list", "bi-journal-text", model="core.AuditEvent",
+                 roles=REGULATOR_ROLES, order=900),
+    )
+    reference = (ReferenceLoader(_("行业主管部门"), "anjian.accounts.reference.load_departments"),)
+
+    def ready(self) -> None:
+        super().ready()
+        from django.apps import apps
+        from django.db.models.signals import m2m_changed
+
+        from anjian.accounts.models import User
+        from anjian.accounts.policy import check_policy_roles, forget_assignments
+
+        check_policy_roles(apps.get_models())
+        m2m_changed.connect(forget_assignments, sender=User.assigned_enterprises.through,
+                            dispatch_uid="accounts.forget_assignments")

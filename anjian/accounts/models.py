@@ -1,23 +1,83 @@
-"""Users: one role each, and the jurisdiction that role reaches (a region subtree, an enterprise, assignments)."""
+"""Users: one role each, and the jurisdiction that role reaches (a region subtree, an enterprise, assignments, a
+department's domains within a region); departments with their supervision domains (权责清单)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anjian.accounts.roles import (
-    CITY_ROLES,
     REGION_LEVEL_LABELS,
     ROLE_ACTIONS,
-    ROLE_REGION_LEVEL,
+    ROLES,
     STAFF_ROLES,
+    Home,
+    Reach,
     Role,
 )
-from anjian.core.scope import EVERYTHING, NOBODY, Jurisdiction, RestrictedQuerySet, Scope
+from anjian.core.scope import (
+    NOBODY,
+    VIEW,
+    Jurisdiction,
+    RestrictedQuerySet,
+    Scope,
+    declared_actions,
+)
+
+
+def domain_labels() -> dict[str, str]:
+    """The supervision domains (行业领域) by code. They belong to the registry (anjian.enterprises), which sits
+    above accounts in the layers, so they are read from the Enterprise model through the app registry."""
+    field = apps.get_model("enterprises", "Enterprise")._meta.get_field("domain")
+    return {str(value): str(label) for value, label in field.choices}
+
+
+def validate_domains(codes: Any) -> None:
+    if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+        raise ValidationError(_("行业领域须为代码列表。"))
+    unknown = [code for code in codes if code not in domain_labels()]
+    if unknown:
+        raise ValidationError(
+            _("未知的行业领域：%(codes)s。"), params={"codes": "、".join(unknown)}, code="unknown_domain"
+        )
+
+
+class Department(models.Model):
+    """A department with safety duties and the supervision domains it answers for (权责清单, issue 6 item 10).
+
+    Reference data loaded by `anjian load-reference` from accounts/data/departments.csv.
+    """
+
+    code = models.SlugField(_("部门代码"), max_length=32, unique=True)
+    name = models.CharField(_("部门名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=20)
+    domains = models.JSONField(_("负责的行业领域"), default=list, validators=[validate_domains])
+    basis = models.TextField(_("职责依据"), blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    # The list of departments is the city's published division of duties: every signed-in person may read it.
+    scope: ClassVar[Scope] = Scope(shared=True)
+    policy: ClassVar[dict[str, frozenset[str]]] = {
+        role: frozenset({VIEW}) for role in Role if role != Role.CITY_ADMIN
+    }
+
+    class Meta:
+        verbose_name = _("行业主管部门")
+        verbose_name_plural = _("行业主管部门")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def domain_names(self) -> str:
+        labels = domain_labels()
+        return "、".join(labels.get(code, code) for code in self.domains)
 
 
 class ScopedUserManager(UserManager.from_queryset(RestrictedQuerySet)):
@@ -38,17 +98,26 @@ class User(AbstractUser):
         "enterprises.Enterprise", verbose_name=_("指派企业"), blank=True, related_name="assigned_experts",
         help_text=_("专家可查看的企业。"),
     )
+    department = models.ForeignKey(
+        Department, verbose_name=_("所属部门"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+    domains = models.JSONField(
+        _("监管的行业领域"), default=list, blank=True, validators=[validate_domains],
+        help_text=_("行业部门监管人员在其管辖区域内只管理这些行业领域的单位。"),
+    )
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
 
     objects = ScopedUserManager()
     scope: ClassVar[Scope] = Scope(region_code="region__code", enterprise="enterprise_id")
     # Accounts are managed by the city administrator only; supervisors may look colleagues up.
-    role_actions: ClassVar[dict[str, frozenset[str]]] = {
-        Role.CITY_SUPERVISOR: frozenset({"view"}),
-        Role.TOWN_SUPERVISOR: frozenset({"view"}),
+    policy: ClassVar[dict[str, frozenset[str]]] = {
+        Role.CITY_SUPERVISOR: frozenset({VIEW}),
+        Role.TOWN_SUPERVISOR: frozenset({VIEW}),
         Role.GRID_WORKER: frozenset(),
         Role.ENTERPRISE_USER: frozenset(),
         Role.EXPERT: frozenset(),
+        Role.DEPARTMENT_SUPERVISOR: frozenset(),
     }
 
     class Meta:
@@ -61,44 +130,107 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
+        spec = ROLES.get(self.role)
         if self.role in STAFF_ROLES:
             if self.region_id is None:
                 raise ValidationError({"region": _("监管人员必须指定管辖区域。")})
-            expected = ROLE_REGION_LEVEL[self.role]
-            if self.region.level != expected:
-                raise ValidationError(
-                    {"region": _("该角色的管辖区域必须是%(level)s级。") % {"level": REGION_LEVEL_LABELS[expected]}}
-                )
+            if self.region.level not in spec.region_levels:
+                levels = "或".join(str(REGION_LEVEL_LABELS[level]) for level in spec.region_levels)
+                raise ValidationError({"region": _("该角色的管辖区域必须是%(level)s级。") % {"level": levels}})
         if self.role == Role.ENTERPRISE_USER and self.enterprise_id is None:
             raise ValidationError({"enterprise": _("企业用户必须指定所属企业。")})
+        if self.role == Role.DEPARTMENT_SUPERVISOR:
+            if not self.domains:
+                raise ValidationError({"domains": _("行业部门监管人员必须指定监管的行业领域。")})
+            if self.department_id is not None:
+                outside = [code for code in self.domains if code not in self.department.domains]
+                if outside:
+                    labels = domain_labels()
+                    raise ValidationError({"domains": _("%(department)s不负责这些行业领域：%(domains)s。") % {
+                        "department": self.department.short_name,
+                        "domains": "、".join(labels.get(code, code) for code in outside),
+                    }})
+        elif self.domains:
+            raise ValidationError({"domains": _("只有行业部门监管人员按行业领域授权。")})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self.forget_jurisdiction()
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self.forget_jurisdiction()
 
     @property
     def jurisdiction_label(self) -> str:
         if self.role == Role.ENTERPRISE_USER and self.enterprise_id:
             return str(self.enterprise.name)
+        if self.role == Role.DEPARTMENT_SUPERVISOR and self.region_id:
+            labels = domain_labels()
+            return f"{self.region.name} · {'、'.join(labels.get(code, code) for code in self.domains)}"
         if self.region_id:
             return str(self.region.name)
         return ""
 
+    @property
+    def home(self) -> Home:
+        spec = ROLES.get(self.role)
+        return spec.home if spec is not None and not self.is_superuser else Home.OVERVIEW
+
     def allowed_actions(self, model: type[models.Model]) -> frozenset[str]:
+        """The actions this user's role has on `model`: the model's policy line for the role, else its defaults."""
         if self.is_superuser:
-            return ROLE_ACTIONS[Role.CITY_ADMIN]
-        overrides: dict[str, frozenset[str]] = getattr(model, "role_actions", {})
-        if self.role in overrides:
-            return overrides[self.role]
+            return frozenset(declared_actions(model))
+        policy: dict[str, frozenset[str]] = getattr(model, "policy", {})
+        if self.role in policy:
+            return frozenset(policy[self.role])
         return ROLE_ACTIONS.get(self.role, frozenset())
 
+    def changeable_fields(self, model: type[models.Model]) -> frozenset[str] | None:
+        """The fields this user may change on rows of `model` (None: every field), from `model.editable_fields`."""
+        if self.is_superuser:
+            return None
+        limits: dict[str, frozenset[str]] = getattr(model, "editable_fields", {})
+        return limits.get(self.role)
+
     def jurisdiction(self, action: str, model: type[models.Model]) -> Jurisdiction:
-        """The rows of `model` this user may `action` (read by RestrictedQuerySet.restrict)."""
+        """The rows of `model` this user may `action` (read by RestrictedQuerySet.restrict).
+
+        The reach is computed once per user object, i.e. once per request (issue 6 item 1: an expert's
+        assignments were queried several times on one page).
+        """
         if action not in self.allowed_actions(model):
             return NOBODY
-        if self.is_superuser or self.role in CITY_ROLES:
-            return EVERYTHING
-        if self.role in STAFF_ROLES:
-            return Jurisdiction(region_prefixes=(self.region.prefix,)) if self.region_id else NOBODY
-        if self.role == Role.ENTERPRISE_USER:
-            return Jurisdiction(enterprise_ids=(self.enterprise_id,)) if self.enterprise_id else NOBODY
-        if self.role == Role.EXPERT:
-            ids = tuple(self.assigned_enterprises.values_list("pk", flat=True))
-            return Jurisdiction(enterprise_ids=ids) if ids else NOBODY
-        return NOBODY
+        return self.reach().for_scope(model.scope)
+
+    def reach(self) -> Jurisdiction:
+        cached = self.__dict__.get("_reach")
+        if cached is None:
+            cached = self.__dict__["_reach"] = self._compute_reach()
+        return cached
+
+    def forget_jurisdiction(self) -> None:
+        """Drop the cached reach (after a change of role, region or assignments)."""
+        self.__dict__.pop("_reach", None)
+
+    def _compute_reach(self) -> Jurisdiction:
+        if self.is_superuser:
+            return Jurisdiction(everything=True, user_id=self.pk)
+        spec = ROLES.get(self.role)
+        if spec is None:
+            return Jurisdiction(user_id=self.pk)
+        if spec.reach is Reach.CITY:
+            return Jurisdiction(everything=True, user_id=self.pk)
+        if spec.reach is Reach.ENTERPRISE:
+            enterprises = (self.enterprise_id,) if self.enterprise_id else ()
+            return Jurisdiction(enterprise_ids=enterprises, user_id=self.pk)
+        if spec.reach is Reach.ASSIGNED:
+            ids = tuple(self.assigned_enterprises.values_list("pk", flat=True)) if self.pk else ()
+            return Jurisdiction(enterprise_ids=ids, user_id=self.pk)
+        prefixes = (self.region.prefix,) if self.region_id else ()
+        if spec.reach is Reach.DEPARTMENT:
+            return Jurisdiction(region_prefixes=prefixes, domains=frozenset(self.domains), user_id=self.pk)
+        return Jurisdiction(region_prefixes=prefixes, user_id=self.pk)
+
+
+__all__ = ["Department", "User", "domain_labels", "validate_domains"]

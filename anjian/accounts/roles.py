@@ -1,6 +1,12 @@
-"""Roles and what each may do (issue 2 item 5). The table is data; `User.jurisdiction` applies it."""
+"""Roles and what each may do (issue 2 item 5, issue 6 items 1 and 10). The table is data; `User.jurisdiction`
+applies it, and a model's `policy` replaces a role's defaults for that model (and grants its own actions).
+"""
 
 from __future__ import annotations
+
+import enum
+from collections.abc import Collection
+from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,30 +21,71 @@ class Role(models.TextChoices):
     GRID_WORKER = "grid_worker", _("村（社区）网格员")
     ENTERPRISE_USER = "enterprise_user", _("企业安全管理人员")
     EXPERT = "expert", _("专家")
+    # 管行业必须管安全: a department with safety duties supervises its own domains within a region (issue 6 item 10).
+    DEPARTMENT_SUPERVISOR = "department_supervisor", _("行业部门监管人员")
+
+
+class Reach(enum.Enum):
+    """How a role's jurisdiction is found."""
+
+    CITY = "city"  # every row on the tree
+    REGION = "region"  # the subtree of the user's region
+    ENTERPRISE = "enterprise"  # the user's own enterprise
+    ASSIGNED = "assigned"  # the enterprises assigned to the user (experts)
+    DEPARTMENT = "department"  # the user's supervision domains within its region
+
+
+class Home(enum.Enum):
+    """Which home page a role lands on."""
+
+    OVERVIEW = "overview"  # counts, charts and warnings of a jurisdiction
+    ENTERPRISE = "enterprise"  # one enterprise's own page of warnings
 
 
 ALL_ACTIONS = frozenset({VIEW, EXPORT, ADD, CHANGE, DELETE})
+REGULATOR_ACTIONS = frozenset({VIEW, EXPORT, ADD, CHANGE})
 
-# Default actions per role on domain records. A model narrows them with `role_actions` (see User.jurisdiction).
-ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.CITY_ADMIN: ALL_ACTIONS,
-    Role.CITY_SUPERVISOR: frozenset({VIEW, EXPORT, ADD, CHANGE}),
-    Role.TOWN_SUPERVISOR: frozenset({VIEW, EXPORT, ADD, CHANGE}),
+
+@dataclass(frozen=True)
+class RoleSpec:
+    """One row of the role table.
+
+    `defaults` are the standard actions the role has on a domain record unless the model's `policy` names the
+    role; `region_levels` the levels its region may have (none: the role has no region).
+    """
+
+    reach: Reach
+    defaults: frozenset[str]
+    region_levels: tuple[str, ...] = ()
+    home: Home = Home.OVERVIEW
+
+
+ROLES: dict[str, RoleSpec] = {
+    Role.CITY_ADMIN: RoleSpec(Reach.CITY, ALL_ACTIONS, ("city",)),
+    Role.CITY_SUPERVISOR: RoleSpec(Reach.CITY, REGULATOR_ACTIONS, ("city",)),
+    Role.TOWN_SUPERVISOR: RoleSpec(Reach.REGION, REGULATOR_ACTIONS, ("town",)),
     # Grid workers report hazards (hazards app); on the registry they look things up on a phone.
-    Role.GRID_WORKER: frozenset({VIEW}),
-    Role.ENTERPRISE_USER: frozenset({VIEW, EXPORT, ADD, CHANGE}),
-    Role.EXPERT: frozenset({VIEW}),
+    Role.GRID_WORKER: RoleSpec(Reach.REGION, frozenset({VIEW}), ("village",)),
+    Role.ENTERPRISE_USER: RoleSpec(Reach.ENTERPRISE, REGULATOR_ACTIONS, home=Home.ENTERPRISE),
+    Role.EXPERT: RoleSpec(Reach.ASSIGNED, frozenset({VIEW})),
+    Role.DEPARTMENT_SUPERVISOR: RoleSpec(Reach.DEPARTMENT, REGULATOR_ACTIONS, ("city", "town")),
 }
 
-STAFF_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_SUPERVISOR, Role.TOWN_SUPERVISOR, Role.GRID_WORKER})
-CITY_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_SUPERVISOR})
+# Derived views of the table, for the places that ask one question of it.
+ROLE_ACTIONS: dict[str, frozenset[str]] = {role: spec.defaults for role, spec in ROLES.items()}
+ROLE_REGION_LEVELS: dict[str, tuple[str, ...]] = {role: spec.region_levels for role, spec in ROLES.items()
+                                                   if spec.region_levels}
+STAFF_ROLES = frozenset(ROLE_REGION_LEVELS)
+CITY_ROLES = frozenset(role for role, spec in ROLES.items() if spec.reach is Reach.CITY)
+# Those who supervise (the audit log, who-did-what pages): not grid workers, enterprises or experts.
+REGULATOR_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_SUPERVISOR, Role.TOWN_SUPERVISOR, Role.DEPARTMENT_SUPERVISOR})
 
 # The region level each staff role is assigned to, and its name in messages (regions.choices.RegionLevel values;
 # accounts sits below regions in the layers, so the labels are repeated here).
 REGION_LEVEL_LABELS = {"city": _("市"), "town": _("镇街（园区）"), "village": _("村（社区）")}
-ROLE_REGION_LEVEL = {
-    Role.CITY_ADMIN: "city",
-    Role.CITY_SUPERVISOR: "city",
-    Role.TOWN_SUPERVISOR: "town",
-    Role.GRID_WORKER: "village",
-}
+
+
+def defaults(role: str, *extra: str, without: Collection[str] = ()) -> frozenset[str]:
+    """A role's default actions plus a model's own `extra` ones, minus `without`: one line of a model's policy."""
+    return (ROLE_ACTIONS[role] | frozenset(extra)) - frozenset(without)
+

@@ -1,39 +1,86 @@
-"""Writing AuditEvents: services call `record()` inside their transaction."""
+"""Writing AuditEvents (services call `record()` inside their transaction) and naming them.
+
+Every decision is `<entity>.<verb>` (issue 6 item 4): `enterprise.create`, `licence.update`, `archive.delete`,
+`hazard.verify`. The Chinese label the audit pages show comes from the model that owns the entity: its verbose
+name and the label of the verb (a standard verb, or one of the model's own `actions`), or from a label an app
+registers for a decision that is not about one model's record (`register_label`).
+"""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from anjian.core.models import AuditEvent
+from anjian.core.models import AuditEvent, entity_name
+from anjian.core.scope import scope_values
+
+CREATE = "create"
+UPDATE = "update"
+DELETE = "delete"
+# "attach"/"detach": files added to or removed from any record (anjian.core.attachments, issue 6 item 6).
+# A label with "{model}" says where the record's name goes; others are followed by it ("修改许可证").
+VERB_LABELS = {
+    CREATE: _("新建"), UPDATE: _("修改"), DELETE: _("删除"), "attach": _("为{model}上传附件"),
+    "detach": _("删除{model}的附件"),
+}
+# Codes written before every decision was named `<entity>.<verb>` (the log is append-only, so they stay).
+LEGACY_VERBS = {"add": CREATE}
+
+_extra_labels: dict[str, Any] = {}
 
 
-def _resolve(obj: models.Model, path: str | None) -> Any:
-    if not path:
-        return None
-    value: Any = obj
-    for part in path.split("__"):
-        if value is None:
-            return None
-        value = getattr(value, part, None)
-    return value
+def name(model: type[models.Model], verb: str) -> str:
+    """The audit action of `verb` on rows of `model`, e.g. name(Enterprise, "update") == "enterprise.update"."""
+    return f"{entity_name(model)}.{verb}"
+
+
+def register_label(action: str, label: Any) -> None:
+    """A Chinese label for a decision that is not a verb on one model (e.g. `enterprise.import`)."""
+    _extra_labels[action] = label
+    _entities.cache_clear()
+
+
+@cache
+def _entities() -> dict[str, type[models.Model]]:
+    return {entity_name(model): model for model in apps.get_models() if hasattr(model, "scope")}
+
+
+def action_label(action: str) -> str:
+    """The Chinese label of an audit action code; the code itself when nothing names it."""
+    if action in _extra_labels:
+        return str(_extra_labels[action])
+    entity, _dot, verb = action.partition(".")
+    if not verb:
+        verb, entity = entity, ""
+    verb = LEGACY_VERBS.get(verb, verb)
+    model = _entities().get(entity)
+    own = getattr(model, "actions", {}) if model is not None else {}
+    verb_label = VERB_LABELS.get(verb) or own.get(verb)
+    if verb_label is None:
+        return action
+    if model is None:
+        return str(verb_label).replace("{model}", "")
+    text, model_name = str(verb_label), str(model._meta.verbose_name)
+    return text.replace("{model}", model_name) if "{model}" in text else f"{text}{model_name}"
 
 
 def record(*, actor: Any, action: str, obj: models.Model, reason: str = "", data: dict | None = None) -> AuditEvent:
     """Append one AuditEvent for a decision on `obj`, scoped like `obj` so the same people can read it."""
-    scope = type(obj).scope
-    region_code = _resolve(obj, scope.region_code) or ""
-    enterprise_id = _resolve(obj, scope.enterprise)
+    values = scope_values(obj)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
-        region_code=str(region_code),
-        enterprise_id=int(enterprise_id) if enterprise_id is not None else None,
+        region_code=values["region_code"] or "",
+        enterprise_id=values["enterprise"],
+        domain=values["domain"] or "",
         reason=reason,
         data=data or {},
     )

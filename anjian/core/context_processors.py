@@ -1,19 +1,13 @@
-"""Navigation shared by every page: the module sidebar (later modules append their entries here)."""
+"""What every page's layout needs: the sidebar entries this user may use (registered by each app)."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import SimpleLazyObject
 
-MODULES = [
-    {"label": _("首页"), "url_name": "home", "icon": "home"},
-    {"label": _("企业地图"), "url_name": "map", "icon": "map"},
-    {"label": _("生产经营单位"), "url_name": "enterprises:enterprise_list", "icon": "building"},
-    {"label": _("许可证"), "url_name": "enterprises:licence_list", "icon": "id"},
-    {"label": _("安责险"), "url_name": "enterprises:insurance_list", "icon": "shield"},
-    {"label": _("安全生产档案"), "url_name": "enterprises:archive_list", "icon": "folder"},
-    {"label": _("行政区划"), "url_name": "regions:region_list", "icon": "tree"},
-    {"label": _("工业园区"), "url_name": "regions:park_list", "icon": "park"},
-    {"label": _("审计日志"), "url_name": "core:auditevent_list", "icon": "log"},
-]
+from anjian.core.registry import registry
 
 
 def navigation(request):
-    return {"nav_modules": MODULES}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_entries": ()}
+    # Lazy: an API answer or a redirect renders no sidebar and should not pay for deciding it.
+    return {"nav_entries": SimpleLazyObject(lambda: registry.nav_for(user))}

@@ -27,6 +27,17 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class ObjectTypeFilter(django_filters.CharFilter):
+    """A record type written `app_label.model` (e.g. `enterprises.enterprise`), for rows that point at any record
+    through a content type (audit events, attachments)."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        app_label, _dot, model = value.strip().lower().partition(".")
+        return qs.filter(**{f"{self.field_name}__app_label": app_label, f"{self.field_name}__model": model})
+
+
 class BaseFilterSet(django_filters.FilterSet):
     """Adds `q`, a free-text search over `Meta.search_fields` (icontains; an exact-code field matches exactly)."""
 
@@ -46,7 +57,7 @@ class AuditEventFilterSet(BaseFilterSet):
     """The audit log's filters, for its UI list, its export and the API."""
 
     action = django_filters.CharFilter(lookup_expr="startswith", label=_("操作"))
-    object_type = django_filters.CharFilter(method="filter_object_type", label=_("对象类型（app.model）"))
+    object_type = ObjectTypeFilter(field_name="content_type", label=_("对象类型（app.model）"))
     object_id = django_filters.CharFilter(label=_("对象ID"))
     enterprise = IdFilter(field_name="enterprise_id", label=_("企业ID"))
     occurred_after = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__gte", label=_("起始日期"))
@@ -56,7 +67,3 @@ class AuditEventFilterSet(BaseFilterSet):
     class Meta:
         model = AuditEvent
         fields: list[str] = []
-
-    def filter_object_type(self, queryset, name, value):
-        app_label, _dot, model = value.strip().lower().partition(".")
-        return queryset.filter(content_type__app_label=app_label, content_type__model=model)

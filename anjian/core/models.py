@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -13,9 +14,24 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.core.scope import RestrictedQuerySet, Scope
 
+if TYPE_CHECKING:
+    from anjian.core.workflow import Workflow
+
 
 class ScopedModel(models.Model):
-    """Base of every domain record: timestamps, and the `restrict()` gate as its default manager."""
+    """Base of every domain record: timestamps, the `restrict()` gate as its default manager, and the model's
+    declarations the kit reads (issue 6):
+
+    - `scope`: how rows reach the jurisdiction tree (anjian.core.scope.Scope);
+    - `actions`: the model's own actions beyond view/add/change/delete/export, with their Chinese labels;
+    - `policy`: role → the actions that role has on this model (a role not named keeps its default standard
+      actions from the role table, and none of the model's own);
+    - `editable_fields`: role → the only fields that role may change (e.g. an enterprise user corrects its
+      contact data, not its registration);
+    - `workflow`: the transition table of a workflow model (anjian.core.workflow.Workflow);
+    - `entity`: the name audit events use, `<entity>.<verb>` (default: the model name).
+    Every declaration is checked when the app registry is ready (anjian.core.checks), so a typo fails at start-up.
+    """
 
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -23,9 +39,33 @@ class ScopedModel(models.Model):
     objects = RestrictedQuerySet.as_manager()
 
     scope: ClassVar[Scope] = Scope()
+    actions: ClassVar[Mapping[str, Any]] = {}
+    policy: ClassVar[Mapping[str, Collection[str]]] = {}
+    editable_fields: ClassVar[Mapping[str, Collection[str]]] = {}
+    workflow: ClassVar[Workflow | None] = None
+    entity: ClassVar[str] = ""
 
     class Meta:
         abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self._loaded_values = {field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields}
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> ScopedModel:
+        # The stored values, kept so a service knows what changed and where the row was without reading it again
+        # (Django docs, "Customizing model loading").
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_values = {
+            name: value for name, value in zip(field_names, values, strict=True) if value is not models.DEFERRED
+        }
+        return instance
+
+
+def entity_name(model: type[models.Model]) -> str:
+    """The `<entity>` of a model's audit actions."""
+    return getattr(model, "entity", "") or model._meta.model_name
 
 
 class AuditEventQuerySet(RestrictedQuerySet):
@@ -39,7 +79,8 @@ class AuditEventQuerySet(RestrictedQuerySet):
 class AuditEvent(models.Model):
     """A decision taken by a service (architecture rule 3): who decided what, on which record, and why.
 
-    Append-only: saving an existing row or deleting any row is refused.
+    Append-only: saving an existing row or deleting any row is refused. `action` is `<entity>.<verb>`
+    (e.g. `enterprise.update`, `hazard.verify`); the audit pages show its Chinese label (anjian.core.audit).
     """
 
     occurred_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
@@ -53,11 +94,13 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(_("对象"), max_length=200)
     region_code = models.CharField(_("区划代码"), max_length=12, blank=True, db_index=True)
     enterprise_id = models.BigIntegerField(_("企业ID"), null=True, blank=True, db_index=True)
+    # The record's supervision domain, so a department reads the decisions of its own domains only.
+    domain = models.CharField(_("行业领域"), max_length=32, blank=True)
     reason = models.TextField(_("理由"), blank=True)
     data = models.JSONField(_("详情"), default=dict, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
-    scope: ClassVar[Scope] = Scope(region_code="region_code", enterprise="enterprise_id")
+    scope: ClassVar[Scope] = Scope(region_code="region_code", enterprise="enterprise_id", domain="domain")
 
     class Meta:
         verbose_name = _("审计事件")
@@ -75,3 +118,77 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("审计记录只能追加，不能删除。"))
+
+    @property
+    def action_label(self) -> str:
+        from anjian.core.audit import action_label
+
+        return action_label(self.action)
+
+
+class AttachmentKind(models.TextChoices):
+    PHOTO = "photo", _("照片")
+    DOCUMENT = "document", _("文件")
+
+
+def attachment_upload_to(instance: Attachment, filename: str) -> str:
+    """attachments/<year>/<month>/<random>.<ext>: the stored name says nothing about the record or the person."""
+    import secrets
+    from pathlib import PurePath
+
+    now = timezone.now()
+    extension = PurePath(filename).suffix.lower()
+    return f"attachments/{now:%Y}/{now:%m}/{secrets.token_hex(16)}{extension}"
+
+
+class Attachment(models.Model):
+    """A photo or document carried by any record (hazard evidence, inspection photos, signatures, public-report
+    photos; issue 6 item 6).
+
+    Scoped like the record it belongs to (its region, enterprise and domain are copied when it is attached, as
+    the audit log does), so the same people reach it. Images are re-encoded when they come in: the EXIF time and
+    position are kept as fields, every other metadata is stripped (anjian.core.attachments).
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(_("对象ID"), max_length=64)
+    region_code = models.CharField(_("区划代码"), max_length=12, blank=True, db_index=True)
+    enterprise_id = models.BigIntegerField(_("企业ID"), null=True, blank=True, db_index=True)
+    domain = models.CharField(_("行业领域"), max_length=32, blank=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=AttachmentKind.choices)
+    purpose = models.CharField(_("用途"), max_length=64, blank=True)
+    file = models.FileField(_("文件"), upload_to=attachment_upload_to, max_length=255)
+    thumbnail = models.FileField(_("缩略图"), upload_to=attachment_upload_to, max_length=255, blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    mime_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    width = models.PositiveIntegerField(_("宽（像素）"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("高（像素）"), null=True, blank=True)
+    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
+    latitude = models.DecimalField(_("拍摄纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("拍摄经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope: ClassVar[Scope] = Scope(region_code="region_code", enterprise="enterprise_id", domain="domain")
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "uploaded_at"], name="attachment_target")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def delete_files(self) -> None:
+        """Remove the stored file and thumbnail (after the rows that named them rolled back or were deleted)."""
+        for stored in (self.file, self.thumbnail):
+            if stored:
+                stored.storage.delete(stored.name)

@@ -31,6 +31,12 @@ class AuditEventTable(BaseTable):
     class Meta(BaseTable.Meta):
         order_by = ("-occurred_at",)
 
+    def render_action(self, record):
+        return record.action_label
+
+    def value_action(self, record):
+        return record.action_label
+
     def render_content_type(self, value):
         model = value.model_class()
         return model._meta.verbose_name if model is not None else value.model

@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage
 from django.db import models
-from django.db.models import ProtectedError, QuerySet
+from django.db.models import QuerySet
 from django.forms.utils import flatatt
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -34,10 +34,21 @@ from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
 from anjian.core import export
+from anjian.core.errors import SERVICE_ERRORS, answer_for
 from anjian.core.filtersets import AuditEventFilterSet, BaseFilterSet
+from anjian.core.forms import transition_form_class
 from anjian.core.models import AuditEvent
-from anjian.core.scope import CHANGE, DELETE, EXPORT, VIEW, can_add, jurisdiction_of
+from anjian.core.scope import CHANGE, DELETE, EXPORT, VIEW, allows, can_add, jurisdiction_of
 from anjian.core.tables import AuditEventTable, BaseTable
+from anjian.core.workflow import (
+    ATTACHMENTS_FIELD,
+    REASON_FIELD,
+    action_label,
+    possible_actions,
+    state_label,
+    state_of,
+    transition,
+)
 
 PER_PAGE_CHOICES = (25, 50, 100)
 # 25 rows fill a laptop screen and keep a list page under 100 ms at 200,000 rows (docs/benchmarks.md).
@@ -46,6 +57,17 @@ DEFAULT_PER_PAGE = 25
 MAX_PAGE = 100_000
 HISTORY_LIMIT = 50
 HISTORY_TYPES = {"+": gettext_lazy("新建"), "~": gettext_lazy("修改"), "-": gettext_lazy("删除")}
+
+
+def refuse_on_form(form: forms.BaseForm, error: BaseException) -> int:
+    """Show a service's refusal on the form (anjian.core.errors, the mapping the API uses); answer its status."""
+    answer = answer_for(error)
+    if isinstance(error, ValidationError):
+        add_validation_error(form, error)
+    else:
+        for message in answer.fields.get("non_field_errors", []) or [answer.message]:
+            form.add_error(None, message)
+    return answer.status if answer.status != 400 else 200
 
 
 def add_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
@@ -236,7 +258,11 @@ class ObjectListView(ObjectViewMixin, View):
 
 
 class ObjectDetailView(ObjectViewMixin, View):
-    """One record the user may view; `detail_fields` are shown as label/value pairs."""
+    """One record the user may view; `detail_fields` are shown as label/value pairs.
+
+    The buttons are what this user may do to this row now: edit, delete, and each workflow action its state
+    allows, decided in memory by the same gate (no query per button).
+    """
 
     template_name = "generic/object_detail.html"
     detail_fields: ClassVar[tuple[str, ...]] = ()
@@ -249,14 +275,32 @@ class ObjectDetailView(ObjectViewMixin, View):
             "fields": field_rows(obj, self.detail_fields),
             "edit_url": self.url("edit", obj.pk) if self.allowed(CHANGE, obj) else None,
             "delete_url": self.url("delete", obj.pk) if self.allowed(DELETE, obj) else None,
+            "action_buttons": self.action_buttons(obj),
+            "state_label": state_label(obj) if self.model.workflow is not None else None,
             "history": change_history(obj),
             "audit_events": audit_events(request.user, obj),
+            "attachments": self.attachments(obj),
             **self.get_extra_context(obj),
         }
         return render(request, self.template_name, context)
 
     def allowed(self, action: str, obj: models.Model) -> bool:
-        return self.get_queryset(action).filter(pk=obj.pk).exists()
+        return allows(self.request.user, action, obj)
+
+    def action_buttons(self, obj: models.Model) -> list[dict[str, Any]]:
+        return [
+            {"action": step.action, "label": action_label(self.model, step.action),
+             "url": self.url("action", obj.pk, step.action)}
+            for step in possible_actions(self.request.user, obj)
+        ]
+
+    def attachments(self, obj: models.Model) -> dict[str, Any] | None:
+        """The photos and documents panel, for models that carry them (`attachable = True`)."""
+        if not getattr(self.model, "attachable", False):
+            return None
+        from anjian.core.attachments import panel_context
+
+        return panel_context(self.request, obj)
 
     def get_extra_context(self, obj: models.Model) -> dict[str, Any]:
         return {}
@@ -322,13 +366,9 @@ class ObjectEditView(ObjectViewMixin, View):
         obj = form.save(commit=False)
         try:
             type(self).service(actor=request.user, **{self.service_arg: obj})
-        except ValidationError as error:
-            add_validation_error(form, error)
-            return self.render_form(form, instance)
-        except PermissionDenied as error:
-            # E.g. a record moved out of the user's jurisdiction: the service rolled back; say why.
-            form.add_error(None, str(error) or _("您无权执行该操作。"))
-            return self.render_form(form, instance, status=403)
+        except SERVICE_ERRORS as error:
+            # E.g. a record moved out of the user's jurisdiction: the service rolled back; say why, where it fits.
+            return self.render_form(form, instance, status=refuse_on_form(form, error))
         message = _("已新建%(name)s“%(obj)s”。") if is_new else _("已保存%(name)s“%(obj)s”。")
         messages.success(request, message % {"name": self.model._meta.verbose_name, "obj": obj})
         return HttpResponseRedirect(self.success_url(obj))
@@ -363,13 +403,95 @@ class ObjectDeleteView(ObjectViewMixin, View):
         label = str(obj)
         try:
             type(self).service(actor=request.user, reason=reason, **{self.service_arg: obj})
-        except ProtectedError:
-            return self.render_confirm(obj, _("该记录仍被其他记录引用（例如用户账号），不能删除。"), status=409)
-        except ValidationError as error:
-            return self.render_confirm(obj, " ".join(error.messages), status=400)
+        except SERVICE_ERRORS as error:
+            answer = answer_for(error)
+            details = [message for messages in answer.fields.values() for message in messages]
+            return self.render_confirm(obj, " ".join(details) or answer.message, status=answer.status)
         name = self.model._meta.verbose_name
         messages.success(request, _("已删除%(name)s“%(obj)s”。") % {"name": name, "obj": label})
         return HttpResponseRedirect(target)
+
+
+class ObjectActionView(ObjectViewMixin, View):
+    """One workflow action on one record: a form made from the transition's requirements (its fields, a reason,
+    attachments), then the app's service (issue 6 item 3).
+
+    The URL is `<pk>/<action>/`. A row the user may not view answers 404; an action the user may not take on it
+    answers 403; an action its state does not allow answers 409 with what is possible instead. `services` maps
+    an action to the app's service for it (called as service(actor=, obj=, action=, reason=, data=,
+    attachments=)); an action not named runs the plain transition. `action_forms` may give an action its own
+    form class.
+    """
+
+    template_name = "generic/object_action.html"
+    services: ClassVar[dict[str, Callable[..., Any]]] = {}
+    action_forms: ClassVar[dict[str, type[forms.Form]]] = {}
+
+    def get_step(self, obj: models.Model, action: str):
+        workflow = self.model.workflow
+        if workflow is None or action not in workflow.actions:
+            raise Http404(_("没有这个操作。"))
+        return workflow.find(state_of(obj), action)
+
+    def get_form(self, step, data=None, files=None) -> forms.Form:
+        form_class = self.action_forms.get(step.action) or transition_form_class(self.model, step)
+        return form_class(data=data, files=files)
+
+    def render_action(self, obj, action, form, *, step, error: str | None = None, status: int = 200):
+        context = {
+            **self.base_context(),
+            "object": obj,
+            "action": action,
+            "action_label": action_label(self.model, action),
+            "state_label": state_label(obj),
+            "step": step,
+            "form": form,
+            "error": error,
+            "cancel_url": obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else self.url("list"),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def refuse_early(self, obj, action, step):
+        """The answer before any form: 409 when the state does not allow the action, 403 when the user may not."""
+        if step is None:
+            from anjian.core.workflow import illegal
+
+            return self.render_action(obj, action, None, step=None, error=illegal(obj, action).message, status=409)
+        if not allows(self.request.user, action, obj):
+            raise PermissionDenied(_("您无权对该记录执行“%(action)s”。") % {"action": action_label(self.model, action)})
+        return None
+
+    def get(self, request, pk, action):
+        obj = self.get_object(VIEW, pk)
+        step = self.get_step(obj, action)
+        refusal = self.refuse_early(obj, action, step)
+        if refusal is not None:
+            return refusal
+        return self.render_action(obj, action, self.get_form(step), step=step)
+
+    def post(self, request, pk, action):
+        obj = self.get_object(VIEW, pk)
+        step = self.get_step(obj, action)
+        refusal = self.refuse_early(obj, action, step)
+        if refusal is not None:
+            return refusal
+        form = self.get_form(step, data=request.POST, files=request.FILES)
+        if not form.is_valid():
+            return self.render_action(obj, action, form, step=step, status=400)
+        values = dict(form.cleaned_data)
+        reason = values.pop(REASON_FIELD, "") or ""
+        attachments = values.pop(ATTACHMENTS_FIELD, None) or []
+        service = self.services.get(action) or transition
+        try:
+            saved = service(actor=request.user, obj=obj, action=action, reason=reason, data=values,
+                            attachments=attachments)
+        except SERVICE_ERRORS as error:
+            status = refuse_on_form(form, error)
+            return self.render_action(obj, action, form, step=step, status=status if status != 200 else 400)
+        messages.success(request, _("已对“%(obj)s”执行“%(action)s”。") % {
+            "obj": saved, "action": action_label(self.model, action),
+        })
+        return HttpResponseRedirect(saved.get_absolute_url() if hasattr(saved, "get_absolute_url") else "/")
 
 
 # ---- detail helpers -------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
-from anjian.accounts.roles import Role
+from anjian.accounts.roles import Home
 from anjian.dashboard import selectors
 from anjian.enterprises import selectors as enterprise_selectors
 from anjian.enterprises.choices import FLAG_FIELDS, SupervisionDomain
@@ -33,7 +33,7 @@ def _with_query(url: str, **params: str) -> str:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if user.role == Role.ENTERPRISE_USER:
+    if user.home is Home.ENTERPRISE:
         enterprise = selectors.own_enterprise(user=user)
         warnings = (
             enterprise_selectors.expiry_warnings(enterprise=enterprise, as_of=timezone.localdate())

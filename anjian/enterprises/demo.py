@@ -27,9 +27,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from anjian.core.registry import DemoOptions
 from anjian.enterprises.choices import (
     ArchiveDocumentType,
     EnterpriseSize,
@@ -647,6 +649,10 @@ def delete_generated() -> int:
             raise DemoError(f"{related._meta.verbose_name}中有记录关联到演示企业，不能删除演示数据。")
     for model in (Licence, LiabilityInsurance, ArchiveDocument):
         model._base_manager.filter(enterprise__in=ids)._raw_delete(connection.alias)
+    from anjian.enterprises.demo_photos import delete_demo_photos
+
+    # Photos point at their enterprise by content type and id, not by a foreign key: remove them explicitly.
+    delete_demo_photos()
     return generated_enterprises()._raw_delete(connection.alias)
 
 
@@ -718,3 +724,18 @@ def generate(*, enterprises: int, seed: int, replace: bool = False, today: dt.da
         _write_sample_pdf()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def generate_for_demo(options: DemoOptions) -> str:
+    """`anjian demo`'s step for the registry: generate the demo city when the registry is empty."""
+    count = Enterprise._base_manager.count()
+    if count:
+        return f"登记库已有 {count} 家企业，不再生成演示数据。"
+    try:
+        result = generate(enterprises=options.enterprises, seed=options.seed)
+    except DemoError as error:
+        raise CommandError(str(error)) from error
+    return (
+        f"已生成企业 {result.enterprises} 家、许可证 {result.licences} 张、安责险 {result.insurances} 份、"
+        f"档案 {result.archives} 份（种子 {options.seed}），用时 {result.seconds:.1f} 秒。"
+    )

@@ -8,11 +8,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from anjian.accounts.roles import Role
+from anjian.core.forms import ServiceModelForm
 from anjian.core.scope import CHANGE, VIEW
 from anjian.core.uploads import validate_upload
 from anjian.enterprises.models import ArchiveDocument, Enterprise, Industry, LiabilityInsurance, Licence
-from anjian.enterprises.services import ENTERPRISE_USER_EDITABLE
 from anjian.regions.models import IndustrialPark, Region
 
 # Above this many enterprises a <select> is unusable (the city has 200,000): type the USCC instead.
@@ -30,7 +29,7 @@ class VillageChoiceField(forms.ModelChoiceField):
         return f"{town} / {obj.name}" if town else obj.name
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(ServiceModelForm):
     region = VillageChoiceField(queryset=Region.objects.none(), label=_("所属村（社区）"),
                                 error_messages={"invalid_choice": _("请选择您管辖范围内的村（社区）。")})
     industry = forms.ModelChoiceField(
@@ -79,11 +78,13 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["park"].queryset = IndustrialPark.objects.filter(Q(pk__in=visible_parks) | Q(pk=current_park))
         self.fields["park"].error_messages["invalid_choice"] = _("请选择您可见的园区。")
         self.fields["uscc"].error_messages["required"] = _("请填写统一社会信用代码。")
-        if self.instance.pk and getattr(user, "role", None) == Role.ENTERPRISE_USER and not user.is_superuser:
-            # The enterprise corrects its contact data; the rest is the regulator's registration
-            # (enterprise_save refuses it too). Disabled fields keep their stored value whatever is posted.
+        editable = user.changeable_fields(Enterprise) if self.instance.pk and hasattr(user, "changeable_fields") \
+            else None
+        if editable is not None:
+            # E.g. the enterprise corrects its contact data; the rest is the regulator's registration (the
+            # service refuses it too). Disabled fields keep their stored value whatever is posted.
             for name, field in self.fields.items():
-                if name not in ENTERPRISE_USER_EDITABLE:
+                if name not in editable:
                     field.disabled = True
 
     def clean_uscc(self) -> str:
@@ -91,7 +92,7 @@ class EnterpriseForm(forms.ModelForm):
         return "".join(self.cleaned_data["uscc"].split()).upper()
 
 
-class EnterpriseChildForm(forms.ModelForm):
+class EnterpriseChildForm(ServiceModelForm):
     """The enterprise is chosen among those the user may change; fixed once the record exists."""
 
     enterprise = forms.ModelChoiceField(

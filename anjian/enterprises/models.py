@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from anjian.accounts.roles import Role
+from anjian.accounts.roles import Role, defaults
 from anjian.core.models import ScopedModel
 from anjian.core.scope import ADD, CHANGE, EXPORT, VIEW, Scope
 from anjian.core.uploads import validate_upload
@@ -47,6 +47,10 @@ class Industry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+# The action of seeing personal contact data in full (masked otherwise, in lists, pages, exports and the API).
+VIEW_PERSONAL = "view_personal"
 
 
 def expiry_state(valid_to: dt.date | None, as_of: dt.date, warning_days: int) -> ExpiryState:
@@ -112,9 +116,28 @@ class Enterprise(ScopedModel):
     standardization_expires = models.DateField(_("标准化有效期至"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["created", "updated"])
-    scope: ClassVar[Scope] = Scope(region_code="region__code", enterprise="pk")
-    # An enterprise user edits its own record but cannot register or delete enterprises.
-    role_actions: ClassVar[dict[str, frozenset[str]]] = {Role.ENTERPRISE_USER: frozenset({VIEW, EXPORT, CHANGE})}
+    scope: ClassVar[Scope] = Scope(region_code="region__code", enterprise="pk", domain="domain")
+    # Site photos and documents on the enterprise page (issue 6 item 6, anjian.core.attachments).
+    attachable: ClassVar[bool] = True
+    actions: ClassVar[dict[str, Any]] = {VIEW_PERSONAL: _("查看个人联系方式")}
+    # Who sees the safety principal's full phone number: those who call safety principals as part of their work,
+    # and the enterprise's own user (issue 2 item 5, personal data; issue 6 item 1 made it an action).
+    policy: ClassVar[dict[str, frozenset[str]]] = {
+        Role.CITY_ADMIN: defaults(Role.CITY_ADMIN, VIEW_PERSONAL),
+        Role.CITY_SUPERVISOR: defaults(Role.CITY_SUPERVISOR, VIEW_PERSONAL),
+        Role.TOWN_SUPERVISOR: defaults(Role.TOWN_SUPERVISOR, VIEW_PERSONAL),
+        Role.DEPARTMENT_SUPERVISOR: defaults(Role.DEPARTMENT_SUPERVISOR, VIEW_PERSONAL),
+        # An enterprise user edits its own record but cannot register or delete enterprises.
+        Role.ENTERPRISE_USER: frozenset({VIEW, EXPORT, CHANGE, VIEW_PERSONAL}),
+    }
+    # What an enterprise's own safety manager may correct; the rest (code, name, village, domain, flags, grades) is
+    # the regulator's registration data.
+    editable_fields: ClassVar[dict[str, frozenset[str]]] = {
+        Role.ENTERPRISE_USER: frozenset({
+            "legal_representative", "safety_principal", "safety_principal_phone", "address", "latitude",
+            "longitude", "employee_count",
+        }),
+    }
 
     class Meta:
         verbose_name = _("生产经营单位")
@@ -158,8 +181,10 @@ class Enterprise(ScopedModel):
 class EnterpriseChild(ScopedModel):
     """A record that belongs to one enterprise and is scoped through it."""
 
-    scope: ClassVar[Scope] = Scope(region_code="enterprise__region__code", enterprise="enterprise_id")
-    role_actions: ClassVar[dict[str, frozenset[str]]] = {
+    scope: ClassVar[Scope] = Scope(
+        region_code="enterprise__region__code", enterprise="enterprise_id", domain="enterprise__domain"
+    )
+    policy: ClassVar[dict[str, frozenset[str]]] = {
         Role.ENTERPRISE_USER: frozenset({VIEW, EXPORT, ADD, CHANGE}),
     }
 
@@ -216,6 +241,7 @@ class LiabilityInsurance(EnterpriseChild):
 
     history = HistoricalRecords(excluded_fields=["created", "updated"])
     expiry_field = "valid_to"
+    entity = "insurance"
 
     class Meta:
         verbose_name = _("安责险")
@@ -250,6 +276,7 @@ class ArchiveDocument(EnterpriseChild):
 
     history = HistoricalRecords(excluded_fields=["created", "updated"])
     expiry_field = "valid_to"
+    entity = "archive"
 
     class Meta:
         verbose_name = _("安全生产档案")

@@ -9,31 +9,26 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import Substr
 
-from anjian.accounts.roles import Role
-from anjian.core.scope import VIEW
-from anjian.enterprises.models import ArchiveDocument, Enterprise, LiabilityInsurance, Licence, expiry_state
+from anjian.core.scope import VIEW, allows
+from anjian.enterprises.models import (
+    VIEW_PERSONAL,
+    ArchiveDocument,
+    Enterprise,
+    LiabilityInsurance,
+    Licence,
+    expiry_state,
+)
 
 EXPIRING_MODELS = (Licence, LiabilityInsurance, ArchiveDocument)
 
-# Roles that call safety principals as part of their work see full numbers (issue 2 item 5, personal data).
-PHONE_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_SUPERVISOR, Role.TOWN_SUPERVISOR})
 
-
-def sees_phone(user: Any, enterprise: Enterprise | None = None) -> bool:
-    """Whether `user` sees the safety principal's full phone number (of `enterprise`: its own user does).
+def sees_phone(user: Any, enterprise: Enterprise) -> bool:
+    """Whether `user` sees the safety principal's full phone number of `enterprise`: the gate's `view_personal`
+    action (Enterprise.policy), decided in memory on the row already read.
 
     Every surface asks this one question: list tables, detail pages, exports and the API.
     """
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser or user.role in PHONE_ROLES:
-        return True
-    return (
-        enterprise is not None
-        and user.role == Role.ENTERPRISE_USER
-        and user.enterprise_id is not None
-        and user.enterprise_id == enterprise.pk
-    )
+    return allows(user, VIEW_PERSONAL, enterprise)
 
 
 def warning_days() -> int:

@@ -32,9 +32,10 @@ class Region(ScopedModel):
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     history = HistoricalRecords()
-    scope: ClassVar[Scope] = Scope(region_code="code")
+    # Every department needs the geography of its region, whatever its domains.
+    scope: ClassVar[Scope] = Scope(region_code="code", across_domains=True)
     # The tree is reference data: only the city administrator edits it.
-    role_actions: ClassVar[dict[str, frozenset[str]]] = {
+    policy: ClassVar[dict[str, frozenset[str]]] = {
         role: READ_ONLY for role in Role if role != Role.CITY_ADMIN
     }
 
@@ -73,10 +74,10 @@ class IndustrialPark(ScopedModel):
     description = models.TextField(_("说明"), blank=True)
 
     history = HistoricalRecords()
-    scope: ClassVar[Scope] = Scope(region_code="region__code")
-    role_actions: ClassVar[dict[str, frozenset[str]]] = {
+    scope: ClassVar[Scope] = Scope(region_code="region__code", across_domains=True)
+    policy: ClassVar[dict[str, frozenset[str]]] = {
         role: READ_ONLY for role in Role if role != Role.CITY_ADMIN
-    }
+    } | {Role.GRID_WORKER: frozenset()}  # parks belong to towns: nothing of a village's grid worker
 
     class Meta:
         verbose_name = _("工业园区")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum, StrEnum
+from typing import TYPE_CHECKING
 
 from anjian.standards._enums import LabelledStrEnum
 from anjian.standards._errors import StandardsError
@@ -73,6 +74,10 @@ class AccidentGrade(StrEnum):
         member.severity = severity
         member.investigated_by = investigated_by
         return member
+
+    if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+        # Calling the class looks a member up by its value (see LabelledStrEnum in _enums.py).
+        def __init__(self, value: object) -> None: ...
 
     # 条例 第三条 第一款 (四) 一般事故; 第十九条: 县级人民政府 investigates.
     GENERAL = ("general", "一般事故", 1, "事故发生地县级人民政府")
@@ -183,6 +188,10 @@ class AuthorityLevel(StrEnum):
         member.label = label
         member.authority = authority
         return member
+
+    if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+        # Calling the class looks a member up by its value (see LabelledStrEnum in _enums.py).
+        def __init__(self, value: object) -> None: ...
 
     COUNTY = ("county", "县级", "事故发生地县级以上人民政府安全生产监督管理部门和负有安全生产监督管理职责的有关部门")
     CITY = ("city", "设区的市级", "设区的市级人民政府安全生产监督管理部门和负有安全生产监督管理职责的有关部门")
@@ -403,6 +412,10 @@ class Category1986(Enum):
         member._value_ = value
         member.label = label
         return member
+
+    if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+        # Calling the class looks a member up by its value (see LabelledStrEnum in _enums.py).
+        def __init__(self, value: object) -> None: ...
 
     STRUCK_BY_OBJECT = (1, "物体打击")
     VEHICLE = (2, "车辆伤害")

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from anjian.standards._errors import StandardsError
 from anjian.standards._numbers import to_decimal
@@ -81,6 +82,10 @@ class DangerBand(Enum):
         member.label = label
         member.lower_bound = Decimal(lower_bound)
         return member
+
+    if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+        # Calling the class looks a member up by its value (see LabelledStrEnum in _enums.py).
+        def __init__(self, value: object) -> None: ...
 
     # D > 320 (classic table, standards.md §3.1).
     EXTREME = (1, "极其危险，不能继续作业", "320")
@@ -196,9 +201,9 @@ def level_for(d: Decimal | int | str, mapping: LevelMapping = DEFAULT_MAPPING) -
 
 
 def assess(
-    l: Decimal | int | str,  # noqa: E741 - the method's own symbol
-    e: Decimal | int | str,
-    c: Decimal | int | str,
+    l: Decimal | int | float | str,  # noqa: E741 - the method's own symbol
+    e: Decimal | int | float | str,
+    c: Decimal | int | float | str,
     *,
     mapping: LevelMapping = DEFAULT_MAPPING,
     bands_lower_inclusive: bool = True,

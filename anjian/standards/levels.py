@@ -8,6 +8,7 @@ their scores onto these levels.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 
 class RiskLevel(StrEnum):
@@ -26,6 +27,10 @@ class RiskLevel(StrEnum):
         member.colour_label = colour_label
         member.severity = severity
         return member
+
+    if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+        # Calling the class looks a member up by its value (see LabelledStrEnum in _enums.py).
+        def __init__(self, value: object) -> None: ...
 
     # 安委办〔2016〕11号 二(二): 重大风险 红、较大风险 橙、一般风险 黄、低风险 蓝.
     MAJOR = ("major", "重大风险", "red", "红", 4)

@@ -75,3 +75,36 @@ def test_weak_passwords_are_refused(personas, password):
 def test_existing_username_is_refused(personas):
     with pytest.raises(CommandError, match="用户名"):
         createuser("--username", personas.city_admin.username, "--password", PASSWORD, "--role", "city_admin")
+
+
+def test_department_supervisor_with_domains_in_a_region(personas):
+    """`anjian createuser ... --role department_supervisor --region CODE --domains hazchem,construction`."""
+    output = createuser("--username", "dept1", "--password", PASSWORD, "--role", "department_supervisor",
+                        "--region", personas.town_a.code, "--domains", "hazchem,construction")
+    user = User.objects.get(username="dept1")
+    assert user.role == Role.DEPARTMENT_SUPERVISOR and user.region == personas.town_a
+    assert user.domains == ["hazchem", "construction"]
+    assert "危险化学品、建筑施工" in output
+
+
+def test_department_supervisor_takes_its_departments_domains(personas):
+    call_command("load_reference", stdout=io.StringIO())
+    createuser("--username", "dept2", "--password", PASSWORD, "--role", "department_supervisor",
+               "--department", "housing")
+    user = User.objects.get(username="dept2")
+    assert user.region.level == "city" and user.department.code == "housing" and user.domains == ["construction"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--role", "department_supervisor", "--domains", "mining"), "未知行业领域“mining”"),
+        (("--role", "department_supervisor"), "必须指定监管的行业领域"),
+        (("--role", "town_supervisor", "--region", "441900003000", "--domains", "hazchem"), "不按行业领域授权"),
+        (("--role", "department_supervisor", "--department", "nope"), "未知部门代码“nope”"),
+    ],
+)
+def test_department_options_are_checked(personas, args, message):
+    with pytest.raises(CommandError, match=message):
+        createuser("--username", "dept3", "--password", PASSWORD, *args)
+    assert not User.objects.filter(username="dept3").exists()

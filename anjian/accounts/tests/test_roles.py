@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from anjian.accounts.models import User
-from anjian.accounts.roles import ALL_ACTIONS, ROLE_ACTIONS, ROLE_REGION_LEVEL, STAFF_ROLES, Role
+from anjian.accounts.roles import ALL_ACTIONS, ROLE_ACTIONS, ROLE_REGION_LEVELS, STAFF_ROLES, Role
 from anjian.core.models import AuditEvent
 from anjian.core.scope import ADD, CHANGE, DELETE, EXPORT, VIEW
-from anjian.enterprises.models import Enterprise, Licence
+from anjian.enterprises.models import VIEW_PERSONAL, Enterprise, Licence
 from anjian.regions.models import IndustrialPark, Region
 
 
@@ -23,9 +23,11 @@ def test_every_role_has_an_action_set():
 
 
 def test_every_staff_role_has_a_region_level():
-    assert set(ROLE_REGION_LEVEL) == set(STAFF_ROLES)
-    assert ROLE_REGION_LEVEL[Role.TOWN_SUPERVISOR] == "town"
-    assert ROLE_REGION_LEVEL[Role.GRID_WORKER] == "village"
+    assert set(ROLE_REGION_LEVELS) == set(STAFF_ROLES)
+    assert ROLE_REGION_LEVELS[Role.TOWN_SUPERVISOR] == ("town",)
+    assert ROLE_REGION_LEVELS[Role.GRID_WORKER] == ("village",)
+    # A department supervises its domains across the city or within one town (issue 6 item 10).
+    assert ROLE_REGION_LEVELS[Role.DEPARTMENT_SUPERVISOR] == ("city", "town")
 
 
 def test_chinese_labels():
@@ -37,7 +39,9 @@ def test_chinese_labels():
 @pytest.mark.parametrize(
     ("role", "model", "expected"),
     [
-        (Role.ENTERPRISE_USER, Enterprise, {VIEW, EXPORT, CHANGE}),
+        (Role.ENTERPRISE_USER, Enterprise, {VIEW, EXPORT, CHANGE, VIEW_PERSONAL}),
+        (Role.GRID_WORKER, Enterprise, {VIEW}),
+        (Role.EXPERT, Enterprise, {VIEW}),
         (Role.ENTERPRISE_USER, Licence, {VIEW, EXPORT, ADD, CHANGE}),
         (Role.TOWN_SUPERVISOR, Region, {VIEW, EXPORT}),
         (Role.CITY_SUPERVISOR, IndustrialPark, {VIEW, EXPORT}),

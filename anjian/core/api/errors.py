@@ -1,14 +1,18 @@
-"""One error format for the whole API: {"code", "message", "fields"} (issue 2 item 7)."""
+"""One error format for the whole API: {"code", "message", "fields"} (issue 2 item 7).
+
+A service's refusal (permission, validation, illegal transition, integrity, protected relations) is answered by
+anjian.core.errors, the mapping the UI uses too (issue 6 item 3); DRF's own errors keep DRF's status codes.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from anjian.core.errors import SERVICE_ERRORS, answer_for
 
 MESSAGES = {
     "parse_error": _("请求格式错误（JSON 无法解析）。"),
@@ -32,14 +36,12 @@ def _flatten(detail) -> list[str]:
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
-    elif isinstance(exc, Http404):
+    if isinstance(exc, SERVICE_ERRORS):
+        answer = answer_for(exc)
+        body = {"code": answer.code, "message": answer.message, "fields": answer.fields}
+        return Response(body, status=answer.status)
+    if isinstance(exc, Http404):
         exc = exceptions.NotFound()
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.templatetags.static import static
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework import serializers
 
@@ -13,13 +14,14 @@ from anjian.core.models import AuditEvent
 
 class AuditEventSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    action_label = serializers.CharField(read_only=True, help_text=_("操作的中文名称，如“修改生产经营单位”。"))
     object_type = serializers.SerializerMethodField()
 
     class Meta:
         model = AuditEvent
         fields = [
-            "id", "occurred_at", "actor", "action", "object_type", "object_id", "object_repr", "region_code",
-            "enterprise_id", "reason", "data",
+            "id", "occurred_at", "actor", "action", "action_label", "object_type", "object_id", "object_repr",
+            "region_code", "enterprise_id", "reason", "data",
         ]
         read_only_fields = fields
 

@@ -1,24 +1,31 @@
 """API base viewsets: the `restrict()` gate applied once, with the action taken from the HTTP method.
 
 Every API viewset of a scoped model derives from these, so an out-of-scope id answers 404 exactly like a
-missing one (architecture rule 2) and every write goes through the app's service (rule 3).
+missing one (architecture rule 2) and every write goes through the app's service (rule 3). Writes take one
+path (issue 6 item 3): the view reads the row through the gate once, the serializer validates the submitted
+values, and the view hands the row with those values set (and the request's `reason`) to the service.
+A workflow model's transitions are `POST /api/v1/<collection>/<id>/<action>/`, one endpoint per action.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from django.db import IntegrityError
-from django.db.models import Model, ProtectedError, QuerySet, RestrictedError
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.decorators import action as drf_action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
 
 from anjian.core.scope import CHANGE, DELETE, VIEW, can_add
+from anjian.core.workflow import ATTACHMENTS_FIELD, REASON_FIELD, REASON_MAX_LENGTH, action_label, transition
 
 # HTTP method → restrict() action. POST creates: the service checks ADD and re-checks the saved row, so the
-# queryset it reads (nothing, on create) only needs VIEW.
+# queryset it reads (nothing, on create) only needs VIEW. A transition (POST on a row) reads the row it may view;
+# the transition itself is gated by its own action.
 METHOD_ACTIONS = {
     "GET": VIEW,
     "HEAD": VIEW,
@@ -30,10 +37,17 @@ METHOD_ACTIONS = {
 }
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    default_detail = gettext_lazy("该记录仍被其他记录引用，无法删除。")
+def request_reason(request: Any) -> str:
+    """The `reason` a write carries: in the body, or (for DELETE, which often has none) in the query string."""
+    value = request.data.get(REASON_FIELD) if hasattr(request.data, "get") else None
+    if value is None:
+        value = request.query_params.get(REASON_FIELD, "")
+    if not isinstance(value, str):
+        raise exceptions.ValidationError({REASON_FIELD: [_("理由须为文本。")]})
+    if len(value) > REASON_MAX_LENGTH:
+        message = _("理由不能超过 %(limit)d 个字符。") % {"limit": REASON_MAX_LENGTH}
+        raise exceptions.ValidationError({REASON_FIELD: [message]})
+    return value.strip()
 
 
 class ScopedViewSetMixin:
@@ -77,6 +91,18 @@ class ScopedViewSetMixin:
             return False
 
 
+class ReasonSerializerMixin:
+    """Every write may say why: a `reason` field (write-only, optional) beside the model's fields."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields[REASON_FIELD] = serializers.CharField(
+            label=_("理由"), write_only=True, required=False, allow_blank=True, max_length=REASON_MAX_LENGTH,
+            help_text=_("为什么作此修改（写入审计记录）。"),
+        )
+        return fields
+
+
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """List and retrieve under the gate."""
 
@@ -84,19 +110,12 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     """Full CRUD under the gate. Subclasses define `save_service` and `delete_service` (calling the app's services).
 
-    `save_service(actor=..., obj=...)` validates (full_clean), saves and re-checks the jurisdiction;
-    `delete_service(actor=..., obj=...)` checks DELETE and records the decision.
+    `save_service(actor=..., obj=..., reason=...)` validates, saves and re-checks the jurisdiction;
+    `delete_service(actor=..., obj=..., reason=...)` checks DELETE and records the decision. Their refusals reach
+    the client through anjian.core.api.errors (409 for a record other records still reference).
     """
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
-
-    def _save(self, serializer) -> None:
-        # A concurrent write can still hit a unique constraint after validation passed: answer 400, not 500.
-        try:
-            serializer.save()
-        except IntegrityError as error:
-            message = _("数据与已有记录冲突（如重复的编号）。")
-            raise exceptions.ValidationError({"non_field_errors": [message]}) from error
 
     def create(self, request, *args, **kwargs):
         # Refuse a role that may add nothing before validating: it should not learn which inputs would pass.
@@ -106,14 +125,101 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer) -> None:
-        self._save(serializer)
+        values = dict(serializer.validated_data)
+        reason = values.pop(REASON_FIELD, "")
+        serializer.instance = self.save_service(actor=self.request.user, obj=self.model(**values), reason=reason)
 
     def perform_update(self, serializer) -> None:
-        self._save(serializer)
+        # The row get_object() read through the gate for CHANGE, with the validated values set on it.
+        values = dict(serializer.validated_data)
+        reason = values.pop(REASON_FIELD, "")
+        instance = serializer.instance
+        for name, value in values.items():
+            setattr(instance, name, value)
+        serializer.instance = self.save_service(actor=self.request.user, obj=instance, reason=reason)
 
     def perform_destroy(self, instance: Model) -> None:
-        try:
-            self.delete_service(actor=self.request.user, obj=instance)
-        except (ProtectedError, RestrictedError) as error:
-            raise Conflict() from error
+        self.delete_service(actor=self.request.user, obj=instance, reason=request_reason(self.request))
 
+
+def transition_serializer(model: type[Model], action: str) -> type[serializers.Serializer]:
+    """The request body of one transition: `reason`, the fields the action sets, and its attachments."""
+    step = next(step for step in model.workflow.transitions if step.action == action)
+    attrs: dict[str, Any] = {
+        REASON_FIELD: serializers.CharField(
+            label=_("理由"), required=step.reason, allow_blank=not step.reason, max_length=REASON_MAX_LENGTH,
+        ),
+    }
+    if step.fields:
+        meta = type("Meta", (), {
+            "model": model,
+            "fields": list(step.fields),
+            "extra_kwargs": {name: {"required": name not in step.optional} for name in step.fields},
+        })
+        field_serializer = type(f"{model.__name__}{action.title().replace('_', '')}Fields",
+                                (serializers.ModelSerializer,), {"Meta": meta})
+        attrs.update({name: field for name, field in field_serializer().get_fields().items()})
+    # Every transition may carry photos or documents; some require them (e.g. rectification evidence).
+    attrs[ATTACHMENTS_FIELD] = serializers.ListField(
+        child=serializers.FileField(), required=step.attachments > 0, allow_empty=step.attachments == 0,
+        label=_("附件"),
+    )
+    name = f"{model.__name__}{''.join(part.title() for part in action.split('_'))}Request"
+    return type(name, (serializers.Serializer,), attrs)
+
+
+def _transition_endpoint(model: type[Model], action: str):
+    request_serializer = transition_serializer(model, action)
+
+    def endpoint(self, request, *args, **kwargs):
+        return self.run_transition(request, action, request_serializer)
+
+    endpoint.__name__ = action
+    endpoint.__doc__ = _("执行“%(action)s”。") % {"action": action_label(model, action)}
+    endpoint = extend_schema(
+        request={"application/json": request_serializer, "multipart/form-data": request_serializer},
+        responses={
+            200: None,
+            400: OpenApiResponse(description=_("数据有误（含缺少理由）")),
+            403: OpenApiResponse(description=_("无权执行该操作")),
+            404: OpenApiResponse(description=_("记录不存在或不在管辖范围内")),
+            409: OpenApiResponse(description=_("当前状态不允许该操作（illegal_transition）")),
+        },
+        summary=action_label(model, action),
+    )(endpoint)
+    return drf_action(detail=True, methods=["post"], url_path=action, url_name=action,
+                      parser_classes=[JSONParser, MultiPartParser, FormParser])(endpoint)
+
+
+class WorkflowViewSetMixin:
+    """Adds `POST /<collection>/<id>/<action>/` for every action of the model's transition table.
+
+    Each endpoint reads the row the user may view (else 404), then runs `transition_service` (by default
+    anjian.core.workflow.transition): 403 when the user may not take the action on this row, 409
+    `illegal_transition` when the row's state does not allow it, 400 for a missing reason or field.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        model = cls.__dict__.get("model")
+        workflow = getattr(model, "workflow", None)
+        if workflow is None:
+            return
+        for action in workflow.actions:
+            if action not in cls.__dict__:
+                setattr(cls, action, _transition_endpoint(model, action))
+
+    def transition_service(self, *, actor: Any, obj: Model, action: str, reason: str, data: dict,
+                           attachments: list) -> Model:
+        return transition(actor=actor, obj=obj, action=action, reason=reason, data=data, attachments=attachments)
+
+    def run_transition(self, request, action: str, request_serializer: type[serializers.Serializer]) -> Response:
+        obj = self.get_object()
+        body = request_serializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        reason = values.pop(REASON_FIELD, "")
+        attachments = values.pop(ATTACHMENTS_FIELD, [])
+        saved = self.transition_service(actor=request.user, obj=obj, action=action, reason=reason, data=values,
+                                        attachments=attachments)
+        return Response(self.get_serializer(saved).data)

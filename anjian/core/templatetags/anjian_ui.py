@@ -9,34 +9,19 @@ from anjian.core.privacy import mask_phone
 
 register = template.Library()
 
-# Sidebar icon names (anjian.core.context_processors.MODULES) → Bootstrap Icons classes.
-ICONS = {
-    "home": "bi-speedometer2",
-    "map": "bi-geo-alt",
-    "building": "bi-building",
-    "id": "bi-card-checklist",
-    "shield": "bi-shield-check",
-    "folder": "bi-folder2-open",
-    "tree": "bi-diagram-3",
-    "park": "bi-buildings",
-    "log": "bi-journal-text",
-}
-
-
 @register.simple_tag(takes_context=True)
 def nav_links(context) -> list[dict]:
-    """The sidebar entries whose URL resolves (a module not installed yet is skipped), the current one active."""
+    """The sidebar entries (anjian.core.registry) whose URL resolves, the current one active."""
     request = context.get("request")
     path = request.path if request is not None else ""
     links = []
-    for module in context.get("nav_modules", ()):
+    for entry in context.get("nav_entries", ()):
         try:
-            url = reverse(module["url_name"])
+            url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
         active = path == url if url == "/" else path.startswith(url)
-        links.append({"label": module["label"], "url": url, "icon": ICONS.get(module.get("icon"), "bi-dot"),
-                      "active": active})
+        links.append({"label": entry.label, "url": url, "icon": entry.icon, "active": active})
     return links
 
 

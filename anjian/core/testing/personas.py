@@ -1,6 +1,8 @@
 """Test personas: two towns, an enterprise in each, and one user per role (shape of healthchecks' hc/test.py).
 
-Town A is 东城街道 (441900003000), town B is 虎门镇 (441900121000). Needs the reference regions and
+Town A is 东城街道 (441900003000), town B is 虎门镇 (441900121000). Both enterprises are of the machinery domain
+(工贸-机械); `department_a_supervisor` supervises machinery within town A (管行业必须管安全), so it reaches
+enterprise A and nothing of town B, nor a town-A enterprise of another domain. Needs the reference regions and
 industries loaded (the `personas` fixture in anjian/conftest.py does that).
 """
 
@@ -16,6 +18,9 @@ from anjian.regions.models import Region
 TOWN_A = "441900003000"
 TOWN_B = "441900121000"
 PASSWORD = "Anjian-test-2026"
+# The domain of both persona enterprises, and the one the town-A department supervises.
+DEPARTMENT_DOMAIN = "machinery"
+OTHER_DOMAIN = "construction"
 
 
 @dataclass
@@ -33,6 +38,7 @@ class Personas:
     grid_worker_a: User
     enterprise_a_user: User
     expert_a: User
+    department_a_supervisor: User
 
     @classmethod
     def create(cls) -> Personas:
@@ -43,8 +49,8 @@ class Personas:
         town_b = Region.objects.get(code=TOWN_B)
         village_a = town_a.children.order_by("code").first()
         village_b = town_b.children.order_by("code").first()
-        enterprise_a = EnterpriseFactory(region=village_a, name="东城甲企业有限公司")
-        enterprise_b = EnterpriseFactory(region=village_b, name="虎门乙企业有限公司")
+        enterprise_a = EnterpriseFactory(region=village_a, name="东城甲企业有限公司", domain=DEPARTMENT_DOMAIN)
+        enterprise_b = EnterpriseFactory(region=village_b, name="虎门乙企业有限公司", domain=DEPARTMENT_DOMAIN)
 
         def user(username: str, role: str, **extra) -> User:
             person = User(username=username, role=role, **extra)
@@ -69,4 +75,7 @@ class Personas:
             grid_worker_a=user("grid_worker_a", Role.GRID_WORKER, region=village_a),
             enterprise_a_user=user("enterprise_a_user", Role.ENTERPRISE_USER, enterprise=enterprise_a),
             expert_a=expert,
+            department_a_supervisor=user(
+                "department_a_supervisor", Role.DEPARTMENT_SUPERVISOR, region=town_a, domains=[DEPARTMENT_DOMAIN]
+            ),
         )

@@ -82,10 +82,13 @@ def test_enterprise_create_and_update_write_events(personas):
 def test_licence_save_and_delete_write_events(personas):
     licence = LicenceFactory.build(enterprise=personas.enterprise_a)
     licence_save(actor=personas.enterprise_a_user, licence=licence)
-    assert AuditEvent.objects.filter(action="licence.add", object_id=str(licence.pk)).count() == 1
+    created = AuditEvent.objects.get(action="licence.create", object_id=str(licence.pk))
+    assert created.action_label == "新建许可证"
     pk = licence.pk
     child_delete(actor=personas.city_admin, record=licence, reason="重复录入")
-    deleted = AuditEvent.objects.get(action="delete", object_id=str(pk))
+    # Every decision is `<entity>.<verb>`, deletes too (issue 6 item 4).
+    deleted = AuditEvent.objects.get(action="licence.delete", object_id=str(pk))
+    assert deleted.action_label == "删除许可证"
     assert deleted.reason == "重复录入"
     assert deleted.enterprise_id == personas.enterprise_a.pk
 

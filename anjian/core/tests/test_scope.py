@@ -278,7 +278,7 @@ def test_scoped_delete_needs_the_delete_right(personas):
     pk = personas.enterprise_b.pk
     scoped_delete(actor=personas.city_admin, obj=personas.enterprise_b, reason="注销")
     assert not Enterprise.objects.filter(pk=pk).exists()
-    assert AuditEvent.objects.filter(action="delete", object_id=str(pk), reason="注销").exists()
+    assert AuditEvent.objects.filter(action="enterprise.delete", object_id=str(pk), reason="注销").exists()
 
 
 def test_action_constants_are_the_five_actions():

@@ -57,21 +57,24 @@ class EnterpriseViewSet(ScopedModelViewSet):
         return selectors.enterprise_list(user=self.request.user, action=action)
 
     def optimize(self, queryset):
+        # The row a write reads carries what its answer shows (village, town, industry, park) and what the gate
+        # and validation read (the village's code and level): one query (issue 6 item 3).
         return queryset.annotate(region_code=F("region__code"))
 
-    def save_service(self, *, actor: Any, obj: Enterprise) -> Enterprise:
-        return services.enterprise_save(actor=actor, enterprise=obj)
+    def save_service(self, *, actor: Any, obj: Enterprise, reason: str = "") -> Enterprise:
+        return services.enterprise_save(actor=actor, enterprise=obj, reason=reason)
 
-    def delete_service(self, *, actor: Any, obj: Enterprise) -> None:
-        services.enterprise_delete(actor=actor, enterprise=obj)
+    def delete_service(self, *, actor: Any, obj: Enterprise, reason: str = "") -> None:
+        services.enterprise_delete(actor=actor, enterprise=obj, reason=reason)
 
 
 class EnterpriseChildViewSet(ScopedModelViewSet):
     def optimize(self, queryset):
-        return queryset.select_related("enterprise")
+        # The enterprise's village is what the gate reads of a licence, policy or archive.
+        return queryset.select_related("enterprise", "enterprise__region")
 
-    def delete_service(self, *, actor: Any, obj) -> None:
-        services.child_delete(actor=actor, record=obj)
+    def delete_service(self, *, actor: Any, obj, reason: str = "") -> None:
+        services.child_delete(actor=actor, record=obj, reason=reason)
 
 
 class LicenceViewSet(EnterpriseChildViewSet):
@@ -81,8 +84,8 @@ class LicenceViewSet(EnterpriseChildViewSet):
     serializer_class = LicenceSerializer
     filterset_class = LicenceFilterSet
 
-    def save_service(self, *, actor: Any, obj: Licence) -> Licence:
-        return services.licence_save(actor=actor, licence=obj)
+    def save_service(self, *, actor: Any, obj: Licence, reason: str = "") -> Licence:
+        return services.licence_save(actor=actor, licence=obj, reason=reason)
 
 
 class LiabilityInsuranceViewSet(EnterpriseChildViewSet):
@@ -92,8 +95,8 @@ class LiabilityInsuranceViewSet(EnterpriseChildViewSet):
     serializer_class = LiabilityInsuranceSerializer
     filterset_class = LiabilityInsuranceFilterSet
 
-    def save_service(self, *, actor: Any, obj: LiabilityInsurance) -> LiabilityInsurance:
-        return services.insurance_save(actor=actor, insurance=obj)
+    def save_service(self, *, actor: Any, obj: LiabilityInsurance, reason: str = "") -> LiabilityInsurance:
+        return services.insurance_save(actor=actor, insurance=obj, reason=reason)
 
 
 class ArchiveDocumentViewSet(EnterpriseChildViewSet):
@@ -104,8 +107,8 @@ class ArchiveDocumentViewSet(EnterpriseChildViewSet):
     filterset_class = ArchiveDocumentFilterSet
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    def save_service(self, *, actor: Any, obj: ArchiveDocument) -> ArchiveDocument:
-        return services.archive_save(actor=actor, document=obj)
+    def save_service(self, *, actor: Any, obj: ArchiveDocument, reason: str = "") -> ArchiveDocument:
+        return services.archive_save(actor=actor, document=obj, reason=reason)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}, summary=_("下载档案文件"))
     @action(detail=True, methods=["get"])

@@ -192,7 +192,7 @@ def test_demo_command_prepares_a_city_and_one_account_per_role(settings, tmp_pat
 
 
 def test_serve_checks_migrations_collects_static_and_execs_gunicorn(monkeypatch):
-    from anjian.enterprises.management.commands import serve
+    from anjian.platform.management.commands import serve
 
     calls = []
     monkeypatch.setattr(serve, "call_command", lambda *args, **kwargs: calls.append(args))
@@ -206,7 +206,7 @@ def test_serve_checks_migrations_collects_static_and_execs_gunicorn(monkeypatch)
 
 
 def test_serve_refuses_pending_migrations(monkeypatch):
-    from anjian.enterprises.management.commands import serve
+    from anjian.platform.management.commands import serve
 
     monkeypatch.setattr(serve, "unapplied_migrations", lambda: ["enterprises.9999_future"])
     monkeypatch.setattr(serve.os, "execv", lambda *args: pytest.fail("must not start gunicorn"))

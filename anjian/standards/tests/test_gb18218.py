@@ -247,6 +247,7 @@ def test_several_symbols_lowest_q_and_highest_beta() -> None:
 def test_symbols_are_normalised_deduplicated_and_checked() -> None:
     item = Item(quantity_t=d("1"), name="X", hazard_symbols=("ｗ５．３", "W5.3", " w2 "))
     assert item.hazard_symbols == ("W5.3", "W2")
+    # hazard_symbols is typed as a tuple; a single str is accepted at run time, which is what is tested here.
     assert Item(quantity_t=d("1"), name="X", hazard_symbols="W2").hazard_symbols == ("W2",)  # type: ignore[arg-type]
     with pytest.raises(StandardsError) as caught:
         Item(quantity_t=d("1"), name="X", hazard_symbols=("W12",))
@@ -296,11 +297,12 @@ def test_item_inputs_are_checked() -> None:
     with pytest.raises(StandardsError, match="不能为负数"):
         Item(quantity_t=d("-1"), name="氯")
     with pytest.raises(StandardsError, match="二进制浮点数"):
-        Item(quantity_t=0.1, name="氯")  # type: ignore[arg-type]
+        Item(quantity_t=0.1, name="氯")  # type: ignore[arg-type]  # a float on purpose: the run-time refusal
     with pytest.raises(StandardsError, match="临界量Q必须大于0"):
         Item(quantity_t=d("1"), name="B", critical_quantity_t=d("0"))
     with pytest.raises(StandardsError, match="校正系数β必须大于0"):
         Item(quantity_t=d("1"), name="B", critical_quantity_t=d("1"), beta=d("-2"))
+    # The quantities are typed as Decimal; a str or int is converted at run time, which is what is tested here.
     assert Item(quantity_t="2.5", name=" 氯 ").quantity_t == Decimal("2.5")  # type: ignore[arg-type]
     assert Item(quantity_t=3, name="氯").name == "氯"  # type: ignore[arg-type]
     assert Item(quantity_t=d("1"), name="B", critical_quantity_t=2, beta="1.5").beta == Decimal("1.5")  # type: ignore[arg-type]
@@ -308,7 +310,7 @@ def test_item_inputs_are_checked() -> None:
 
 def test_identify_refuses_what_is_not_an_item() -> None:
     with pytest.raises(StandardsError, match="gb18218.Item"):
-        gb18218.identify([("氯", 5)])  # type: ignore[list-item]
+        gb18218.identify([("氯", 5)])  # type: ignore[list-item]  # not an Item, on purpose: the run-time check
 
 
 def test_name_without_table_entry_and_without_q_is_refused() -> None:
@@ -405,7 +407,7 @@ def test_alpha_table5(people: int, alpha: str) -> None:
 @pytest.mark.parametrize("people", [-1, True, "5", 5.0])
 def test_alpha_refuses_bad_counts(people: object) -> None:
     with pytest.raises(StandardsError):
-        gb18218.alpha_for(people)  # type: ignore[arg-type]
+        gb18218.alpha_for(people)  # type: ignore[arg-type]  # wrong types on purpose: the run-time check
 
 
 @pytest.mark.parametrize(
@@ -423,14 +425,14 @@ def test_alpha_refuses_bad_counts(people: object) -> None:
     ],
 )
 def test_level_table6(r: object, level: int) -> None:
-    assert gb18218.level_for(r) == level  # type: ignore[arg-type]
+    assert gb18218.level_for(r) == level  # type: ignore[arg-type]  # "75": a numeric str is also converted at run time
 
 
 def test_level_refuses_negative_and_float() -> None:
     with pytest.raises(StandardsError, match="不能为负数"):
         gb18218.level_for(-1)
     with pytest.raises(StandardsError, match="浮点数"):
-        gb18218.level_for(10.0)  # type: ignore[arg-type]
+        gb18218.level_for(10.0)  # type: ignore[arg-type]  # a float on purpose: the run-time refusal
 
 
 @pytest.mark.parametrize(("quantity", "level"), [("25", 3), ("31.25", 2), ("62.5", 1)])

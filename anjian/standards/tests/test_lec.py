@@ -38,11 +38,11 @@ def test_values_outside_the_tables_are_refused(l: int, e: int, c: int) -> None: 
 
 def test_bool_and_garbage_are_refused() -> None:
     with pytest.raises(StandardsError):
-        lec.assess(True, 6, 7)  # type: ignore[arg-type]
+        lec.assess(True, 6, 7)  # a bool is an int to type checkers; the run-time check refuses it
     with pytest.raises(StandardsError):
         lec.assess("三", 6, 7)
     with pytest.raises(StandardsError):
-        lec.assess([3], 6, 7)  # type: ignore[arg-type]
+        lec.assess([3], 6, 7)  # type: ignore[arg-type]  # a wrong type on purpose: the run-time check
     with pytest.raises(StandardsError):
         lec.assess(Decimal("NaN"), 6, 7)
 
@@ -110,6 +110,7 @@ def test_custom_mapping_and_exclusive_boundaries() -> None:
     assert lec.level_for(321, strict) is RiskLevel.MAJOR
     result = lec.assess(3, 6, 15, mapping=strict, bands_lower_inclusive=False)
     assert result.mapping == "strict" and not result.bands_lower_inclusive
+    # Bounds typed as Decimal; a str or int is converted at run time, which is what is tested here.
     provincial = LevelMapping(name="p", major_from="400", high_from=200, moderate_from=Decimal("20"))  # type: ignore[arg-type]
     assert provincial.major_from == Decimal("400") and lec.level_for(20, provincial) is RiskLevel.MODERATE
 

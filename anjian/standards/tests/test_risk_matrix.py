@@ -49,7 +49,7 @@ def test_unknown_scheme_is_refused() -> None:
 @pytest.mark.parametrize(("l_score", "s_score"), [(0, 3), (6, 3), (3, 0), (3, 6), (True, 3), ("3", 3), (3.0, 3)])
 def test_scores_outside_1_to_5_are_refused(l_score: object, s_score: object) -> None:
     with pytest.raises(StandardsError, match="1 至 5"):
-        risk_matrix.assess(l_score, s_score)  # type: ignore[arg-type]
+        risk_matrix.assess(l_score, s_score)  # type: ignore[arg-type]  # wrong types and values on purpose
 
 
 def test_a_scheme_configured_elsewhere() -> None:

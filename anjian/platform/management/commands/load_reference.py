@@ -1,13 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from anjian.enterprises.reference import load_industries
-from anjian.regions.services import load_divisions
+from anjian.core.registry import registry
 
 
 class Command(BaseCommand):
-    help = "Load the packaged reference data: Dongguan divisions, parks, GB/T 4754-2017 industries."
+    help = "加载随软件包发布的参考数据：各应用登记的参考数据（行政区划与园区、国民经济行业分类、行业主管部门等）。"
 
     def handle(self, *args, **options):
-        regions = load_divisions()
-        industries = load_industries()
-        self.stdout.write(f"行政区划 {regions} 条，国民经济行业 {industries} 条。")
+        # Registration follows INSTALLED_APPS, so the tree is loaded before the records that point at it.
+        counts = [f"{label} {load()} 条" for label, load in registry.loaders()]
+        self.stdout.write("，".join(counts) + "。")

@@ -1,0 +1,60 @@
+"""Notices: what a service or a transition asks to be told to whom, handed to the notifications app after commit.
+
+The framework layer names the notice; anjian.notifications (a higher layer) resolves the recipients, writes the
+inbox rows and the deliveries, and installs itself with `set_sender` when its app is ready. A notice is sent only
+after the transaction commits (none on rollback), and a failure to send never undoes the decision (issue 6
+items 2 and 5).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification about a record.
+
+    `kind` names a notification template (data with Chinese text); `roles` are the roles whose users are told,
+    each only where its jurisdiction reaches the record (e.g. the town supervisors of the enterprise's town,
+    the enterprise's own users); `users` are user ids told as well (e.g. the person who reported a hazard).
+    `key` makes the notice idempotent: the same key for the same recipient is written once.
+    """
+
+    kind: str
+    roles: tuple[str, ...] = ()
+    users: tuple[int, ...] = ()
+    key: str = ""
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+Sender = Callable[..., None]
+_sender: Sender | None = None
+
+
+def set_sender(sender: Sender | None) -> None:
+    """Install the function that delivers notices (anjian.notifications does, in its AppConfig.ready)."""
+    global _sender
+    _sender = sender
+
+
+def send_on_commit(*, actor: Any, obj: models.Model, notices: Sequence[Notice], url: str = "") -> None:
+    """Deliver `notices` about `obj` once the current transaction commits; nothing if it rolls back.
+
+    Outside a transaction Django runs the callback at once. `robust` keeps a failing delivery from turning a
+    committed decision into an error page: it is logged, and deliveries retry on their own.
+    """
+    if not notices or _sender is None:
+        return
+    sender = _sender
+    transaction.on_commit(
+        lambda: sender(actor=actor, obj=obj, notices=tuple(notices), url=url),
+        robust=True,
+    )
