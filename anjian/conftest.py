@@ -4,6 +4,9 @@ import pytest
 
 from anjian.core.testing.personas import Personas
 
+# The browser fixtures (one Chromium per session, shared by every browser test module).
+pytest_plugins = ["anjian.core.testing.browser"]
+
 
 def pytest_configure(config):
     from django.conf import settings
@@ -27,6 +30,18 @@ def _ensure_reference_data() -> None:
         load_divisions()
     if not Industry.objects.exists():
         load_industries()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a request in English (the i18n tests) leaves English active
+    in the thread, and services called directly afterwards would answer in it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from anjian.accounts.roles import REGULATOR_ROLES
-from anjian.core.registry import ModuleConfig, NavEntry, ReferenceLoader
+from anjian.core.registry import ApiRoute, ModuleConfig, NavEntry, ReferenceLoader
 
 
 class AccountsConfig(ModuleConfig):
@@ -14,7 +14,10 @@ class AccountsConfig(ModuleConfig):
     nav = (
         NavEntry(_("审计日志"), "core:auditevent_list", "bi-journal-text", model="core.AuditEvent",
                  roles=REGULATOR_ROLES, order=900),
+        NavEntry(_("行业主管部门"), "department_list", "bi-diagram-2", model="accounts.Department",
+                 roles=REGULATOR_ROLES, order=910),
     )
+    api = (ApiRoute("departments", "anjian.accounts.departments.DepartmentViewSet", "department"),)
     reference = (ReferenceLoader(_("行业主管部门"), "anjian.accounts.reference.load_departments"),)
 
     def ready(self) -> None:

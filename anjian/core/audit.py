@@ -66,7 +66,10 @@ def action_label(action: str) -> str:
     if model is None:
         return str(verb_label).replace("{model}", "")
     text, model_name = str(verb_label), str(model._meta.verbose_name)
-    return text.replace("{model}", model_name) if "{model}" in text else f"{text}{model_name}"
+    if "{model}" in text:
+        return text.replace("{model}", model_name)
+    # Chinese joins the verb and the record's name directly; the English catalogue puts a space between.
+    return _("%(verb)s%(model)s") % {"verb": text.strip(), "model": model_name}
 
 
 def record(*, actor: Any, action: str, obj: models.Model, reason: str = "", data: dict | None = None) -> AuditEvent:

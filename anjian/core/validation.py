@@ -57,10 +57,11 @@ def validate_instance(obj: models.Model, *, exclude: Iterable[str] = (), changed
     unchanged: set[str] = set()
     if changed is not None:
         unchanged = {field.name for field in tracked_fields(type(obj)) if field.name not in changed}
-    # Unchanged foreign keys: their existence was checked when they were stored (and the database enforces it).
+    # Foreign keys that need no look-up: unchanged ones (checked when they were stored, and the database enforces
+    # them), and ones set to a row read from the database, when no `limit_choices_to` narrows what they may be.
     skip_fk = {
         field.name for field in obj._meta.concrete_fields
-        if isinstance(field, models.ForeignKey) and field.name in unchanged
+        if isinstance(field, models.ForeignKey) and (field.name in unchanged or _loaded_target(obj, field))
     }
     errors: dict[str, list[Any]] = {}
     try:
@@ -78,6 +79,14 @@ def validate_instance(obj: models.Model, *, exclude: Iterable[str] = (), changed
         errors.setdefault(key, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+
+
+def _loaded_target(obj: models.Model, field: models.ForeignKey) -> bool:
+    if field.get_limit_choices_to() or not field.is_cached(obj):
+        return False
+    target = field.get_cached_value(obj)
+    return (target is not None and not target._state.adding
+            and getattr(target, field.target_field.attname) == getattr(obj, field.attname))
 
 
 def _constraint_errors(obj: models.Model, *, failed: set[str], unchanged: set[str]) -> dict[str, list[Any]]:

@@ -10,7 +10,7 @@ in Chinese, which actions are possible from the current state.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -68,9 +68,10 @@ class Workflow:
     """The transition table of one model: its state field and its transitions."""
 
     state_field: str
-    transitions: tuple[Transition, ...] = field(default_factory=tuple)
+    transitions: tuple[Transition, ...]
 
     def __init__(self, state_field: str, transitions: Iterable[Transition]) -> None:
+        # A list reads best in a model's declaration; the table keeps a tuple (frozen, hashable).
         object.__setattr__(self, "state_field", state_field)
         object.__setattr__(self, "transitions", tuple(transitions))
 
@@ -132,13 +133,11 @@ def illegal(obj: models.Model, action: str) -> IllegalTransition:
     state = state_of(obj)
     possible = [step.action for step in model.workflow.from_state(state)]
     names = "、".join(action_label(model, name) for name in possible)
-    message = _("当前状态为“%(state)s”，不能执行“%(action)s”。") % {
-        "state": state_label(obj), "action": action_label(model, action),
-    }
+    values = {"state": state_label(obj), "action": action_label(model, action), "actions": names}
     if possible:
-        message += _("当前可执行的操作：%(actions)s。") % {"actions": names}
+        message = _("当前状态为“%(state)s”，不能执行“%(action)s”。当前可执行的操作：%(actions)s。") % values
     else:
-        message += _("当前状态下没有可执行的操作。")
+        message = _("当前状态为“%(state)s”，不能执行“%(action)s”。当前状态下没有可执行的操作。") % values
     return IllegalTransition(message, state=state, action=action, possible=possible)
 
 

@@ -37,7 +37,7 @@ class NotificationViewSet(ScopedReadOnlyViewSet):
     # Ids are 64-bit integers: a longer number is no id (404), not a query.
     lookup_value_regex = r"\d{1,18}"
 
-    @extend_schema(request=None, responses=NotificationSerializer, summary="标为已读")
+    @extend_schema(request=None, responses=NotificationSerializer, summary=_("标为已读"))
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         try:
@@ -46,7 +46,7 @@ class NotificationViewSet(ScopedReadOnlyViewSet):
             raise exceptions.NotFound() from None
         return Response(self.get_serializer(notification).data)
 
-    @extend_schema(request=None, summary="全部标为已读",
+    @extend_schema(request=None, summary=_("全部标为已读"),
                    responses=inline_serializer("NotificationsMarked", {"marked": serializers.IntegerField()}))
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):

@@ -60,9 +60,10 @@ def notify(*, actor: Any, obj: models.Model, notices: Sequence[Notice], url: str
 
 
 def generic_text(notice: Notice, obj: models.Model | None) -> tuple[str, str]:
+    """A person reads Chinese, not the kind's code (which the log names)."""
     if obj is not None:
-        return notice.kind, _("关于“%(object)s”有一条新的通知。") % {"object": obj}
-    return notice.kind, _("您有一条新的通知。")
+        return _("新的通知"), _("关于“%(object)s”有一条新的通知。") % {"object": obj}
+    return _("新的通知"), _("您有一条新的通知。")
 
 
 def render_notice(

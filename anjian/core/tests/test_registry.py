@@ -137,3 +137,14 @@ def test_a_transition_costs_a_fixed_number_of_queries(personas, django_assert_ma
         response = client.post(f"/api/v1/kit-permits/{permit.pk}/approve/", {"valid_until": VALID_UNTIL.isoformat()},
                                content_type="application/json")
     assert response.status_code == 200, response.content
+
+
+def test_a_module_adds_its_panel_to_the_enterprise_page(personas):
+    """The kit's test module registers a panel (its permits of this enterprise); it shows where it has rows."""
+    from anjian.core.tests.kitapp.models import WorkPermit
+
+    url = reverse("enterprises:enterprise_detail", args=[personas.enterprise_a.pk])
+    assert 'id="kit-permits"' not in page_text(client_for(personas.town_a_supervisor).get(url))
+    WorkPermit.objects.create(enterprise=personas.enterprise_a, title="罐区动火作业")
+    html = page_text(client_for(personas.town_a_supervisor).get(url))
+    assert 'id="kit-permits"' in html and "罐区动火作业" in html

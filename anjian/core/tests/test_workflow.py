@@ -233,6 +233,13 @@ def test_action_form_runs_the_transition(client, personas, permit):
     assert response.status_code == 302 and response["Location"] == permit.get_absolute_url()
     assert WorkPermit.objects.get(pk=permit.pk).state == PermitState.REJECTED
     assert AuditEvent.objects.get(action="workpermit.reject").reason == "动火人员证书过期"
+    client.force_login(personas.enterprise_a_user)
+    client.post(reverse("kitapp:workpermit_action", args=[permit.pk, "submit"]), {})
+    client.force_login(personas.department_a_supervisor)
+    response = client.post(reverse("kitapp:workpermit_action", args=[permit.pk, "approve"]),
+                           {"valid_until": "2027-03-01"})
+    assert response.status_code == 302
+    assert WorkPermit.objects.get(pk=permit.pk).approved_by == personas.department_a_supervisor
 
 
 def test_action_pages_refuse_in_chinese(client, personas, permit):
@@ -265,6 +272,10 @@ def test_api_action_runs_the_same_transition(personas, permit):
     assert response.status_code == 200, response.content
     assert response.json()["state"] == PermitState.SUBMITTED
     assert AuditEvent.objects.get(action="workpermit.submit").reason == "申请动火"
+    # A module's own service for an action (here: stamping the approver) runs in the API as in the UI.
+    response = post(client_for(personas.town_a_supervisor), permit, "approve", {"valid_until": "2027-03-01"})
+    assert response.status_code == 200, response.content
+    assert WorkPermit.objects.get(pk=permit.pk).approved_by == personas.town_a_supervisor
 
 
 def test_api_refusals_have_one_format(personas, permit):

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 
-from anjian.core.testing.browser import chromium, login, page, plain_static, shot  # noqa: F401 (fixtures)
+from anjian.core.testing.browser import login, shot
 from anjian.core.testing.personas import PASSWORD
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.tests.factories import EnterpriseFactory
@@ -46,7 +46,7 @@ def town(personas):
     return p, in_a, in_b
 
 
-def test_town_supervisor_journey(live_server, page, town):  # noqa: F811 (fixture imported above)
+def test_town_supervisor_journey(live_server, page, town):
     p, in_a, in_b = town
     names_a = list(Enterprise.objects.filter(pk__in=in_a).values_list("name", flat=True))
     names_b = list(Enterprise.objects.filter(pk__in=in_b).values_list("name", flat=True))
@@ -123,7 +123,7 @@ def test_town_supervisor_journey(live_server, page, town):  # noqa: F811 (fixtur
     assert Enterprise.objects.get(pk=enterprise.pk).uscc == enterprise.uscc
 
 
-def test_other_town_enterprise_answers_404_in_the_browser(live_server, page, town):  # noqa: F811
+def test_other_town_enterprise_answers_404_in_the_browser(live_server, page, town):
     p, _in_a, _in_b = town
     login(page, live_server.url, p.town_a_supervisor.username, PASSWORD)
     response = page.goto(f"{live_server.url}/enterprises/{p.enterprise_b.pk}/")

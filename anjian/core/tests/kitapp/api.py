@@ -10,7 +10,7 @@ from anjian.core.api.serializers import ServiceModelSerializer
 from anjian.core.api.viewsets import ScopedModelViewSet, WorkflowViewSetMixin
 from anjian.core.services import scoped_delete
 from anjian.core.tests.kitapp.models import WorkPermit
-from anjian.core.tests.kitapp.views import WorkPermitFilterSet, permit_save
+from anjian.core.tests.kitapp.views import WorkPermitFilterSet, permit_approve, permit_save
 
 
 class WorkPermitSerializer(ServiceModelSerializer):
@@ -35,3 +35,8 @@ class WorkPermitViewSet(WorkflowViewSetMixin, ScopedModelViewSet):
 
     def delete_service(self, *, actor: Any, obj: WorkPermit, reason: str = "") -> None:
         scoped_delete(actor=actor, obj=obj, reason=reason)
+
+    def transition_service(self, *, actor: Any, obj: WorkPermit, action: str, reason: str, data: dict,
+                           attachments: list) -> WorkPermit:
+        service = permit_approve if action == "approve" else super().transition_service
+        return service(actor=actor, obj=obj, action=action, reason=reason, data=data, attachments=attachments)

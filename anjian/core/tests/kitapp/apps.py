@@ -1,4 +1,4 @@
-from anjian.core.registry import ApiRoute, ModuleConfig, NavEntry
+from anjian.core.registry import ApiRoute, ModuleConfig, NavEntry, Panel
 
 
 class KitAppConfig(ModuleConfig):
@@ -11,3 +11,6 @@ class KitAppConfig(ModuleConfig):
     nav = (NavEntry("作业许可（测试）", "kitapp:workpermit_list", "bi-clipboard-check", model="kitapp.WorkPermit",
                     order=990),)
     api = (ApiRoute("kit-permits", "anjian.core.tests.kitapp.api.WorkPermitViewSet", "workpermit"),)
+    enterprise_panels = (
+        Panel("kitapp/enterprise_panel.html", "anjian.core.tests.kitapp.views.enterprise_panel"),
+    )

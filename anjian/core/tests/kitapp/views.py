@@ -10,14 +10,33 @@ from django.db.models import QuerySet
 
 from anjian.core.filtersets import BaseFilterSet
 from anjian.core.forms import ServiceModelForm
+from anjian.core.scope import VIEW
 from anjian.core.services import scoped_save
 from anjian.core.tables import BaseTable
 from anjian.core.tests.kitapp.models import WorkPermit
 from anjian.core.views import ObjectActionView, ObjectDetailView, ObjectEditView, ObjectListView
+from anjian.core.workflow import transition
 
 
 def permit_save(*, actor: Any, permit: WorkPermit, reason: str = "") -> WorkPermit:
     return scoped_save(actor=actor, obj=permit, reason=reason)
+
+
+def permit_approve(*, actor: Any, obj: WorkPermit, action: str, reason: str = "", data: dict | None = None,
+                   attachments: list | None = None) -> WorkPermit:
+    """The module's own service for one action: the plain transition, plus stamping who approved."""
+
+    def stamp(row: WorkPermit) -> None:
+        row.approved_by = actor
+
+    return transition(actor=actor, obj=obj, action=action, reason=reason, data=data, attachments=attachments or (),
+                      apply=stamp)
+
+
+def enterprise_panel(request: Any, enterprise: Any) -> dict[str, Any] | None:
+    """The enterprise page's section of this module: the enterprise's permits the user may view (none: no section)."""
+    permits = list(WorkPermit.objects.restrict(request.user, VIEW).filter(enterprise=enterprise).order_by("-id")[:10])
+    return {"permits": permits} if permits else None
 
 
 class WorkPermitFilterSet(BaseFilterSet):
@@ -81,3 +100,4 @@ class WorkPermitEditView(PermitQuerySetMixin, ObjectEditView):
 class WorkPermitActionView(PermitQuerySetMixin, ObjectActionView):
     model = WorkPermit
     url_base = "kitapp:workpermit"
+    services = {"approve": permit_approve}
