@@ -365,3 +365,18 @@ def test_unknown_roles_in_a_policy_are_refused_at_start_up():
 
     with pytest.raises(ImproperlyConfigured, match="unknown role 'mayor'"):
         check_policy_roles([Strange])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_notification_never_undoes_the_transition(personas, monkeypatch, caplog):
+    """Issue 6, "Bad input": the notice is sent after the commit, and its failure is logged, not raised."""
+    def broken_sender(**kwargs):
+        raise ConnectionError("通知服务不可用")
+
+    monkeypatch.setattr(notices, "_sender", broken_sender)
+    permit = WorkPermit.objects.create(enterprise=personas.enterprise_a, title="通知失败测试")
+    saved = transition(actor=personas.enterprise_a_user, obj=permit, action="submit")
+    assert saved.state == PermitState.SUBMITTED
+    assert WorkPermit.objects.get(pk=permit.pk).state == PermitState.SUBMITTED
+    assert AuditEvent.objects.filter(action="workpermit.submit", object_id=str(permit.pk)).exists()
+    assert "通知服务不可用" in caplog.text
