@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.anjian-installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-browser lint bench install
+.PHONY: demo test test-browser lint bench install mutation
 
 install: $(INSTALLED)
 
@@ -28,6 +28,27 @@ test: lint
 
 test-browser: $(INSTALLED)
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+# Mutation testing of the gate, the write and transition helpers and the role table's application ([tool.mutmut] in
+# pyproject.toml, figures in docs/benchmarks.md). It takes most of an hour on 2 cores, so `make test` leaves it out.
+# It starts from a fresh copy: mutmut keeps its verdicts between runs and would not rerun them after the tests change.
+define MUTATION_SUMMARY
+import collections, json, pathlib
+from mutmut.stats import status_by_exit_code
+for meta in sorted(pathlib.Path("mutants").rglob("*.py.meta")):
+    codes = list(json.loads(meta.read_text())["exit_code_by_key"].values())
+    counts = collections.Counter(status_by_exit_code[code] for code in codes)
+    name = str(meta.relative_to("mutants")).removesuffix(".meta")
+    print(f"{name}: {len(codes)} mutants, " + ", ".join(f"{n} {status}" for status, n in counts.most_common()))
+endef
+export MUTATION_SUMMARY
+
+mutation: $(INSTALLED)
+	rm -rf mutants
+	$(BIN)/mutmut run
+	@echo "Surviving mutants (\`$(BIN)/mutmut show NAME\` prints one):"
+	@$(BIN)/mutmut results
+	@$(BIN)/python -c "$$MUTATION_SUMMARY"
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/generate_demo.py

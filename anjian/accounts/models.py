@@ -153,8 +153,8 @@ class User(AbstractUser):
         elif self.domains:
             raise ValidationError({"domains": _("只有行业部门监管人员按行业领域授权。")})
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
+    def save(self, **kwargs: Any) -> None:  # Django 5.1 deprecated save()'s positional arguments
+        super().save(**kwargs)
         self.forget_jurisdiction()
 
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
@@ -217,8 +217,8 @@ class User(AbstractUser):
         if self.is_superuser:
             return Jurisdiction(everything=True, user_id=self.pk)
         spec = ROLES.get(self.role)
-        if spec is None:
-            return Jurisdiction(user_id=self.pk)
+        if spec is None:  # a stored role the table no longer has: no actions either (allowed_actions)
+            return NOBODY
         if spec.reach is Reach.CITY:
             return Jurisdiction(everything=True, user_id=self.pk)
         if spec.reach is Reach.ENTERPRISE:

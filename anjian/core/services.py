@@ -38,7 +38,7 @@ def stored_scope_decision(actor: Any, action: str, obj: models.Model) -> bool:
             continue
         first, _sep, rest = path.partition("__")
         field = _field(model, first)
-        if field is None or field.attname not in stored:
+        if field.attname not in stored:  # deferred when the row was read
             return can(actor, action, obj)
         if not rest:
             values[key] = stored[field.attname]
@@ -57,21 +57,15 @@ def stored_scope_decision(actor: Any, action: str, obj: models.Model) -> bool:
 def moved(model: type[models.Model], changed: list[str]) -> bool:
     """Whether a change touches the record's place on the tree (the first step of a scope path)."""
     scope = model.scope
-    for path in (scope.region_code, scope.enterprise, scope.domain):
-        field = _field(model, path.split("__")[0]) if path else None
-        if field is not None and field.name in changed:
-            return True
-    return False
+    return any(
+        _field(model, path.split("__")[0]).name in changed
+        for path in (scope.region_code, scope.enterprise, scope.domain) if path
+    )
 
 
-def _field(model: type[models.Model], name: str) -> models.Field | None:
-    if name == "pk":
-        return model._meta.pk
-    try:
-        field = model._meta.get_field(name)
-    except Exception:  # FieldDoesNotExist, or a reverse relation: not a stored value
-        return next((f for f in model._meta.concrete_fields if f.attname == name), None)
-    return field if getattr(field, "concrete", False) else None
+def _field(model: type[models.Model], name: str) -> Any:
+    """The concrete field a scope path starts with (its name or attname; the start-up check vouches for it)."""
+    return model._meta.pk if name == "pk" else model._meta.get_field(name)
 
 
 def check_editable_fields(actor: Any, obj: models.Model, changed: list[str] | None) -> None:
@@ -101,8 +95,10 @@ def scoped_save(
     model = type(obj)
     adding = obj._state.adding
     if adding and obj.pk is not None and model._base_manager.filter(pk=obj.pk).exists():
-        # A hand-built instance carrying an existing key is a change of that row, gated as such.
+        # A hand-built instance carrying an existing key is a change of that row, gated and validated as such
+        # (Django's unique checks exclude the row itself only when it is not being added).
         adding = False
+        obj._state.adding = False
     if adding:
         if not can_add(actor, model):
             raise PermissionDenied(_("您无权新建该记录。"))
@@ -117,7 +113,7 @@ def scoped_save(
     validate_instance(obj, changed=changed)
     action = ADD if adding else CHANGE
     with transaction.atomic():
-        obj._history_user = actor if getattr(actor, "is_authenticated", False) else None
+        obj._history_user = actor
         obj.save()
         if not jurisdiction_of(actor, action, model).covers_object(obj):
             raise PermissionDenied(_("保存后的记录超出您的管辖范围，已撤销。"))

@@ -222,7 +222,7 @@ def transition(
             if apply is not None:
                 apply(locked)
             validate_instance(locked)
-            locked._history_user = actor if getattr(actor, "is_authenticated", False) else None
+            locked._history_user = actor
             locked.save()
             if not jurisdiction_of(actor, action, model).covers_object(locked):
                 raise PermissionDenied(_("操作后的记录超出您的管辖范围，已撤销。"))

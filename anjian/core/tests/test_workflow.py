@@ -13,42 +13,28 @@ import json
 import threading
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections, models
+from django.db import DatabaseError, connection, connections, models, transaction
+from django.test.utils import isolate_apps
 from django.urls import reverse
 
 from anjian.core import notices
-from anjian.core.checks import check_declarations, declaration_problems
+from anjian.core.checks import check_declarations, declaration_problems, scope_path_problem
 from anjian.core.models import AuditEvent
 from anjian.core.notices import Notice
-from anjian.core.scope import UnknownAction, jurisdiction_of
+from anjian.core.scope import Scope, UnknownAction, jurisdiction_of
 from anjian.core.testing.matrix import client_for
 from anjian.core.tests.kitapp.models import PermitState, WorkPermit
+from anjian.core.tests.kitapp.testing import submitted
 from anjian.core.workflow import IllegalTransition, Transition, Workflow, possible_actions, transition
+from anjian.enterprises.models import Enterprise, Licence
 
 pytestmark = pytest.mark.django_db
 
 VALID_UNTIL = dt.date(2027, 3, 1)
 TINY_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-
-
-@pytest.fixture
-def sent(monkeypatch):
-    """The notices handed over after commit, recorded instead of delivered."""
-    recorded: list[dict] = []
-    monkeypatch.setattr(notices, "_sender", lambda **kwargs: recorded.append(kwargs))
-    return recorded
-
-
-@pytest.fixture
-def permit(personas) -> WorkPermit:
-    return WorkPermit.objects.create(enterprise=personas.enterprise_a, title="储罐区动火作业")
-
-
-def submitted(permit: WorkPermit) -> WorkPermit:
-    WorkPermit.objects.filter(pk=permit.pk).update(state=PermitState.SUBMITTED)
-    return WorkPermit.objects.select_related("enterprise__region").get(pk=permit.pk)
 
 
 # --- the helper ---------------------------------------------------------------------------------------------
@@ -207,6 +193,39 @@ def test_two_concurrent_transitions_exactly_one_wins(personas):
     assert AuditEvent.objects.filter(object_id=str(permit.pk)).count() == 1
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_transition_locks_its_row_only(personas):
+    """The rows read to place the permit on the tree (its enterprise) stay free for others while it is locked:
+    a transition on one permit never holds up work on its enterprise or the enterprise's other permits."""
+    if connection.vendor != "postgresql":
+        pytest.skip("select_for_update locks rows on PostgreSQL only; the PostgreSQL stage of .ci/run runs this")
+    permit = WorkPermit.objects.create(enterprise=personas.enterprise_a, title="锁范围", state=PermitState.SUBMITTED)
+    answers: list[str] = []
+
+    def try_elsewhere() -> None:
+        try:
+            with transaction.atomic():
+                Enterprise.objects.select_for_update(nowait=True).get(pk=personas.enterprise_a.pk)
+                answers.append("enterprise free")
+                WorkPermit.objects.select_for_update(nowait=True).get(pk=permit.pk)
+                answers.append("permit free")
+        except DatabaseError:
+            answers.append("locked")
+        finally:
+            connections.close_all()
+
+    def while_locked(row) -> None:
+        other = threading.Thread(target=try_elsewhere)
+        other.start()
+        other.join(timeout=30)
+
+    transition(actor=personas.town_a_supervisor, obj=permit, action="approve", data={"valid_until": VALID_UNTIL},
+               apply=while_locked)
+    assert answers == ["enterprise free", "locked"]
+    assert WorkPermit.objects.get(pk=permit.pk).state == PermitState.APPROVED
+
+
 # --- the UI: buttons, the action form, refusals -------------------------------------------------------------
 
 
@@ -348,6 +367,34 @@ def test_bad_declarations_are_refused_at_start_up():
     with pytest.raises(ImproperlyConfigured, match="undeclared action 'fly'"):
         check_declarations([Broken])
     assert declaration_problems(WorkPermit) == []
+
+
+@isolate_apps("anjian.core.tests.kitapp")
+def test_scope_paths_must_run_through_stored_fields():
+    """The gate decides a row from its stored values, so each step of a scope path must be one."""
+
+    class Misplaced(models.Model):
+        code = models.CharField(max_length=12)
+        peers = models.ManyToManyField("self")
+        scope = Scope(region_code="code__upper", enterprise="peers__id", domain="sector")
+
+        class Meta:
+            app_label = "kitapp"
+
+        def __str__(self) -> str:
+            return self.code
+
+    assert declaration_problems(Misplaced) == [
+        "Misplaced.scope.region_code: 'code__upper': Misplaced.code is not a relation",
+        "Misplaced.scope.enterprise: 'peers__id': Misplaced.peers is not a stored field",
+        "Misplaced.scope.domain: 'sector': Misplaced has no field 'sector'",
+    ]
+    # A reverse relation is not stored either; the paths of every installed model pass.
+    assert scope_path_problem(Enterprise, "licences__enterprise_id") == (
+        "'licences__enterprise_id': Enterprise.licences is not a stored field")
+    assert scope_path_problem(Licence, "enterprise__region__code") is None
+    for model in django_apps.get_models():
+        assert [problem for problem in declaration_problems(model) if ".scope." in problem] == [], model
 
 
 def test_unknown_roles_in_a_policy_are_refused_at_start_up():
