@@ -196,8 +196,8 @@ def test_two_concurrent_transitions_exactly_one_wins(personas):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_transition_locks_its_row_only(personas):
-    """The rows read to place the permit on the tree (its enterprise) stay free for others while it is locked:
-    a transition on one permit never holds up work on its enterprise or the enterprise's other permits."""
+    """The rows read to place the permit on the tree (its enterprise) stay free for others while the permit itself
+    is locked: a transition on one permit never holds up work on its enterprise."""
     if connection.vendor != "postgresql":
         pytest.skip("select_for_update locks rows on PostgreSQL only; the PostgreSQL stage of .ci/run runs this")
     permit = WorkPermit.objects.create(enterprise=personas.enterprise_a, title="锁范围", state=PermitState.SUBMITTED)
