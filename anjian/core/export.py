@@ -8,24 +8,29 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
+from django.utils.translation import gettext_lazy
 from django_tables2.rows import BoundRow
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from anjian.core.progress import EVERY_ROWS, Progress, silent
+
 # Characters with which a spreadsheet starts a formula: written as text so a cell like "=HYPERLINK(...)"
 # typed into a record can never run in the reader's Excel (CSV/formula injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 MAX_SHEET_TITLE = 31
+EXPORTING = gettext_lazy("导出")
 
 
 def _cell_value(value: Any) -> Any:
@@ -55,6 +60,47 @@ def _cell(sheet, value: Any) -> WriteOnlyCell:
     return cell
 
 
+@dataclass(frozen=True)
+class ExportSource:
+    """What an export writes: the header, a way to produce the rows (once), how many there are, and its names.
+
+    A list view builds one for the user and the filters of a request (ObjectListView.export_source); a job runner
+    writes it to a file with `write_xlsx`, reporting progress (issue 7 item 1).
+    """
+
+    headers: Sequence[str]
+    rows: Callable[[], Iterable[Sequence[Any]]]
+    total: int
+    filename: str
+    sheet_title: str = "Sheet1"
+
+
+def write_xlsx(target: BinaryIO, source: ExportSource, *, progress: Progress = silent) -> int:
+    """Write `source` as an .xlsx workbook to `target`; returns the number of data rows written.
+
+    The progress callback may raise anjian.core.progress.Cancelled; the partial file is then the caller's to delete.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=source.sheet_title[:MAX_SHEET_TITLE])
+    bold = Font(bold=True)
+    header_cells = []
+    for header in source.headers:
+        cell = _cell(sheet, header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    written = 0
+    progress(0, source.total, EXPORTING)
+    for row in source.rows():
+        sheet.append([_cell(sheet, value) for value in row])
+        written += 1
+        if written % EVERY_ROWS == 0:
+            progress(written, source.total, EXPORTING)
+    workbook.save(target)
+    progress(written, source.total, EXPORTING)
+    return written
+
+
 def xlsx_response(
     *, headers: Sequence[str], rows: Iterable[Sequence[Any]], filename: str, sheet_title: str = "Sheet1"
 ) -> FileResponse:
@@ -81,8 +127,10 @@ def xlsx_response(
     )
 
 
-def export_table(table, queryset: QuerySet, *, filename: str, sheet_title: str, exclude: Sequence[str] = ()):
-    """Export the columns of a django-tables2 `table` (its `value_<column>` methods) for every row of `queryset`.
+def table_source(
+    table, queryset: QuerySet, *, total: int, filename: str, sheet_title: str, exclude: Sequence[str] = ()
+) -> ExportSource:
+    """The columns of a django-tables2 `table` (its `value_<column>` methods) for every row of `queryset`.
 
     Rows come from `queryset.iterator()` instead of the table's own data so nothing is cached in memory.
     """
@@ -94,4 +142,10 @@ def export_table(table, queryset: QuerySet, *, filename: str, sheet_title: str, 
             bound = BoundRow(record, table=table)
             yield [bound.get_cell_value(column.name) for column in columns]
 
-    return xlsx_response(headers=headers, rows=rows(), filename=filename, sheet_title=sheet_title)
+    return ExportSource(headers=headers, rows=rows, total=total, filename=filename, sheet_title=sheet_title)
+
+
+def export_table(table, queryset: QuerySet, *, filename: str, sheet_title: str, exclude: Sequence[str] = ()):
+    """An .xlsx download of `table_source` in the request (small lists)."""
+    source = table_source(table, queryset, total=0, filename=filename, sheet_title=sheet_title, exclude=exclude)
+    return xlsx_response(headers=source.headers, rows=source.rows(), filename=filename, sheet_title=sheet_title)

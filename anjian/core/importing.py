@@ -37,12 +37,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anjian.core.export import set_safe_value
+from anjian.core.progress import EVERY_ROWS, Progress, silent
 from anjian.core.scope import CHANGE
 from anjian.core.uploads import validate_upload
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
 IMPORT_REASON = "批量导入"
+# Phases an import reports to its progress callback (anjian.core.progress).
+VALIDATING = gettext_lazy("校验")
+WRITING = gettext_lazy("写入")
 # An uploaded file waits between the dry run and the commit for at most this long (anjian.core.views_import).
 PENDING_LIFETIME = dt.timedelta(days=1)
 ERROR_COLUMN = "错误"
@@ -564,7 +568,7 @@ def _comparable(spec: ImportSpec, obj: models.Model, column: Column) -> Any:
     return getattr(obj, column.field)
 
 
-def plan(spec: ImportSpec, *, actor: Any, table: Table) -> ImportResult:
+def plan(spec: ImportSpec, *, actor: Any, table: Table, progress: Progress = silent) -> ImportResult:
     """Validate every row of `table` as `actor` would import it; writes nothing."""
     result = ImportResult(header=table.header, rows=table.rows, spec=spec)
     positions = _header_positions(spec, table.header)
@@ -573,7 +577,10 @@ def plan(spec: ImportSpec, *, actor: Any, table: Table) -> ImportResult:
     state = _FileState.load(spec, actor, keys - {""})
     first_row: dict[str, int] = {}
     key_label = spec.column_by_field[spec.key].label
-    for number, cells in table.rows:
+    total = len(table.rows)
+    for done, (number, cells) in enumerate(table.rows):
+        if done % EVERY_ROWS == 0:
+            progress(done, total, VALIDATING)
         key = spec.key_of(cells[key_position])
         if key and key in first_row:
             message = _("%(label)s与第 %(row)d 行重复。") % {"label": key_label, "row": first_row[key]}
@@ -593,6 +600,7 @@ def plan(spec: ImportSpec, *, actor: Any, table: Table) -> ImportResult:
             result.unchanged.append(planned)
     order = {column.label: index for index, column in enumerate(spec.columns)}
     result.errors.sort(key=lambda error: (error.row, order.get(error.column, len(spec.columns))))
+    progress(total, total, VALIDATING)
     return result
 
 
@@ -683,14 +691,18 @@ def _errors_from(spec: ImportSpec, number: int, error: ValidationError, skip: se
 # Entry points
 
 
-def dry_run(spec: ImportSpec, *, actor: Any, handle: BinaryIO, extension: str) -> ImportResult:
+def dry_run(
+    spec: ImportSpec, *, actor: Any, handle: BinaryIO, extension: str, progress: Progress = silent
+) -> ImportResult:
     """Parse and validate; nothing is written."""
-    return plan(spec, actor=actor, table=read_table(handle, extension))
+    return plan(spec, actor=actor, table=read_table(handle, extension), progress=progress)
 
 
-def commit(spec: ImportSpec, *, actor: Any, handle: BinaryIO, extension: str) -> ImportResult:
+def commit(
+    spec: ImportSpec, *, actor: Any, handle: BinaryIO, extension: str, progress: Progress = silent
+) -> ImportResult:
     """Validate again and, only if no row has an error, save every new or changed row in one transaction."""
-    result = dry_run(spec, actor=actor, handle=handle, extension=extension)
+    result = dry_run(spec, actor=actor, handle=handle, extension=extension, progress=progress)
     if not result.ok:
         return result
     planned = sorted(result.to_create + result.to_update, key=lambda item: item.row)
