@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from urllib.parse import urlparse
+
+from common import anjian, postgres_ready
 
 TOWN = "441900003000"  # 东城街道
 CASES = (
@@ -28,30 +28,6 @@ CASES = (
     ("town+domain+flag", f"region={TOWN}&domain=machinery&dust_explosion=true"),
 )
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/anjian_bench"
-
-
-def anjian(*args: str, env: dict) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "anjian.cli", *args], env=env, check=True, capture_output=True, text=True
-    )
-    return result.stdout.strip()
-
-
-def postgres_ready(url: str) -> bool:
-    """Reachable, and the benchmark database exists (created here if missing)."""
-    if not shutil.which("psql"):
-        return False
-    parts = urlparse(url)
-    base = ["psql", "-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432),
-            "-U", parts.username or "postgres", "-d", "postgres", "-Atc"]
-    name = parts.path.lstrip("/")
-    probe = subprocess.run([*base, f"select count(*) from pg_database where datname = '{name}'"],
-                           capture_output=True, text=True)
-    if probe.returncode != 0:
-        return False
-    if probe.stdout.strip() == "0":
-        subprocess.run([*base, f'create database "{name}"'], check=True, capture_output=True)
-    return True
 
 
 def prepare(env: dict, enterprises: int) -> str:

@@ -241,7 +241,8 @@ ANJIAN_MAP_TILE_URL = os.environ.get("ANJIAN_MAP_TILE_URL", "")
 ANJIAN_MAP_TILE_ATTRIBUTION = os.environ.get("ANJIAN_MAP_TILE_ATTRIBUTION", "")
 
 # Rows one .xlsx export may hold: exports run inside a request (see `anjian serve --timeout`).
-ANJIAN_EXPORT_MAX_ROWS = int(os.environ.get("ANJIAN_EXPORT_MAX_ROWS", "50000"))
+# One sheet holds 1,048,576 rows (Excel's limit); exports run as background jobs (issue 7 item 1).
+ANJIAN_EXPORT_MAX_ROWS = int(os.environ.get("ANJIAN_EXPORT_MAX_ROWS", "1000000"))
 
 # Days before expiry at which licences, insurance and archive documents show a warning (issue 2 item 4).
 ANJIAN_EXPIRY_WARNING_DAYS = int(os.environ.get("ANJIAN_EXPIRY_WARNING_DAYS", "30"))

@@ -72,6 +72,31 @@ def action_label(action: str) -> str:
     return _("%(verb)s%(model)s") % {"verb": text.strip(), "model": model_name}
 
 
+def record_bulk(
+    *, actor: Any, action: str, model: type[models.Model], reason: str = "", data: dict | None = None
+) -> AuditEvent:
+    """One AuditEvent for a decision on many rows of `model` at once (an import): each row's change is in its
+    history; this event is placed at the actor's own region, so the actor and those above read it."""
+    region = getattr(actor, "region", None)
+    counts = data or {}
+    summary = _("%(records)s：新增 %(created)d，更新 %(updated)d") % {
+        "records": model._meta.verbose_name_plural, "created": counts.get("created", 0),
+        "updated": counts.get("updated", 0),
+    }
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=True),
+        object_id="",
+        object_repr=summary[:200],
+        region_code=getattr(region, "code", "") or "",
+        enterprise_id=None,
+        domain="",
+        reason=reason,
+        data=data or {},
+    )
+
+
 def record(*, actor: Any, action: str, obj: models.Model, reason: str = "", data: dict | None = None) -> AuditEvent:
     """Append one AuditEvent for a decision on `obj`, scoped like `obj` so the same people can read it."""
     values = scope_values(obj)

@@ -1,7 +1,8 @@
-"""Excel export of a filtered list: openpyxl in write-only mode, rows pulled from the database in chunks.
+"""Excel export of a filtered list: rows pulled from the database in chunks, streamed by anjian.core.xlsx.
 
-Write-only mode keeps one row in memory at a time, so exporting a town's whole registry does not load every
-record at once. The workbook is spooled to a temporary file (memory first, disk past a few MB) and streamed.
+An `ExportSource` says what to write; `write_xlsx` writes it to a file (a job's result, issue 7 item 1) and
+`xlsx_response` to a download spooled in a temporary file (memory first, disk past a few MB). `set_safe_value`
+serves the workbooks still built with openpyxl (import templates and error reports).
 """
 
 from __future__ import annotations
@@ -19,12 +20,10 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy
 from django_tables2.rows import BoundRow
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
-from anjian.core.progress import EVERY_ROWS, Progress, silent
+from anjian.core import xlsx
+from anjian.core.progress import Progress, silent
 
 # Characters with which a spreadsheet starts a formula: written as text so a cell like "=HYPERLINK(...)"
 # typed into a record can never run in the reader's Excel (CSV/formula injection).
@@ -54,12 +53,6 @@ def set_safe_value(cell: Any, value: Any) -> None:
         cell.data_type = "s"
 
 
-def _cell(sheet, value: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet)
-    set_safe_value(cell, value)
-    return cell
-
-
 @dataclass(frozen=True)
 class ExportSource:
     """What an export writes: the header, a way to produce the rows (once), how many there are, and its names.
@@ -73,30 +66,23 @@ class ExportSource:
     total: int
     filename: str
     sheet_title: str = "Sheet1"
+    widths: Sequence[int] = ()
 
 
 def write_xlsx(target: BinaryIO, source: ExportSource, *, progress: Progress = silent) -> int:
-    """Write `source` as an .xlsx workbook to `target`; returns the number of data rows written.
+    """Write `source` as an .xlsx workbook to `target` (anjian.core.xlsx); returns the number of data rows.
 
     The progress callback may raise anjian.core.progress.Cancelled; the partial file is then the caller's to delete.
     """
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=source.sheet_title[:MAX_SHEET_TITLE])
-    bold = Font(bold=True)
-    header_cells = []
-    for header in source.headers:
-        cell = _cell(sheet, header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    written = 0
     progress(0, source.total, EXPORTING)
-    for row in source.rows():
-        sheet.append([_cell(sheet, value) for value in row])
-        written += 1
-        if written % EVERY_ROWS == 0:
-            progress(written, source.total, EXPORTING)
-    workbook.save(target)
+    written = xlsx.write(
+        target,
+        headers=source.headers,
+        rows=source.rows(),
+        sheet_title=source.sheet_title,
+        widths=source.widths,
+        on_batch=lambda done: progress(done, source.total, EXPORTING),
+    )
     progress(written, source.total, EXPORTING)
     return written
 
@@ -105,19 +91,8 @@ def xlsx_response(
     *, headers: Sequence[str], rows: Iterable[Sequence[Any]], filename: str, sheet_title: str = "Sheet1"
 ) -> FileResponse:
     """An .xlsx download of `headers` and `rows` (any iterable: it is consumed once)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:MAX_SHEET_TITLE])
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = _cell(sheet, header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
-    workbook.save(spool)
+    xlsx.write(spool, headers=headers, rows=rows, sheet_title=sheet_title)
     spool.seek(0)
     return FileResponse(
         spool,

@@ -74,8 +74,7 @@ def validate_instance(obj: models.Model, *, exclude: Iterable[str] = (), changed
         obj.validate_unique(exclude=sorted(failed | unchanged))
     except ValidationError as error:
         errors = error.update_error_dict(errors)
-    constraint_errors = _constraint_errors(obj, failed=failed, unchanged=unchanged)
-    for key, messages in constraint_errors.items():
+    for key, messages in constraint_errors(obj, failed=failed, unchanged=unchanged).items():
         errors.setdefault(key, []).extend(messages)
     if errors:
         raise ValidationError(errors)
@@ -89,7 +88,7 @@ def _loaded_target(obj: models.Model, field: models.ForeignKey) -> bool:
             and getattr(target, field.target_field.attname) == getattr(obj, field.attname))
 
 
-def _constraint_errors(obj: models.Model, *, failed: set[str], unchanged: set[str]) -> dict[str, list[Any]]:
+def constraint_errors(obj: models.Model, *, failed: set[str], unchanged: set[str]) -> dict[str, list[Any]]:
     """Meta.constraints as Model.validate_constraints checks them, except a unique constraint over unchanged
     fields (a check constraint always runs: it may compare a changed field with an unchanged one)."""
     errors: dict[str, list[Any]] = {}

@@ -34,7 +34,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 from django_tables2.paginators import LazyPaginator
 
-from anjian.core import export
+from anjian.core import export, importing
 from anjian.core.errors import SERVICE_ERRORS, answer_for
 from anjian.core.filtersets import AuditEventFilterSet, BaseFilterSet
 from anjian.core.forms import transition_form_class
@@ -152,6 +152,8 @@ class ObjectListView(ObjectViewMixin, View):
     table_class: ClassVar[type[BaseTable]]
     template_name = "generic/object_list.html"
     export_exclude: ClassVar[tuple[str, ...]] = ("actions",)
+    # A list whose model has an import exports in the import's columns, so the file imports back unchanged.
+    export_spec: ClassVar[importing.ImportSpec | None] = None
     default_order: ClassVar[tuple[str, ...]] = ()
 
     def get_filterset(self, queryset: QuerySet):
@@ -259,9 +261,18 @@ class ObjectListView(ObjectViewMixin, View):
         elif self.default_order:
             queryset = queryset.order_by(*self.default_order)
         name = str(self.model._meta.verbose_name_plural)
+        if self.export_spec is not None:
+            return importing.spec_source(
+                self.export_spec, queryset, total=total, filename=f"{name}.xlsx", masked=self.export_masked()
+            )
         return export.table_source(
             table, queryset, total=total, filename=f"{name}.xlsx", sheet_title=name, exclude=self.export_exclude
         )
+
+
+    def export_masked(self) -> dict[str, Callable[[Any], Any]]:
+        """Fields of a spec export this user may not read in full, with the function that masks them."""
+        return {}
 
 
 def export_source_for(user: Any, path: str, query: str) -> export.ExportSource:

@@ -39,6 +39,7 @@ from anjian.core.importing import (
     read_table,
     store_pending,
 )
+from anjian.core.progress import Progress, silent
 from anjian.core.scope import ADD, CHANGE, jurisdiction_of
 from anjian.enterprises.choices import (
     FLAG_FIELDS,
@@ -53,6 +54,12 @@ from anjian.regions.choices import RegionLevel
 from anjian.regions.models import IndustrialPark, Region
 
 EXAMPLE_USCC_BODY = "91441900MA4W00001"
+
+
+def _example_uscc() -> str:
+    from anjian.standards import uscc
+
+    return EXAMPLE_USCC_BODY + uscc.check_character(EXAMPLE_USCC_BODY)
 
 
 def _uscc(text: str, lookups: Lookups) -> str:
@@ -102,13 +109,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("安全负责人电话", "safety_principal_phone", Kind.TEXT, True, 16),
     Column("地址", "address", Kind.TEXT, True, 36),
     Column("村（社区）代码", "region", Kind.CUSTOM, True, 16, "12位统计用区划代码，须为村（社区）级",
-           parse=_region, display=lambda region: f"{region.code} {region.name}"),
+           parse=_region, display=lambda region: f"{region.code} {region.name}", export_path="region__code"),
     Column("园区", "park", Kind.LOOKUP, False, 20, "已登记的工业园区名称，可空",
-           lookup="parks", missing=gettext_lazy("未找到园区“%(value)s”。")),
+           lookup="parks", missing=gettext_lazy("未找到园区“%(value)s”。"), export_path="park__name"),
     Column("纬度", "latitude", Kind.DECIMAL, False, 12, "WGS84，北纬 22.6–23.2，最多6位小数；须与经度同时填写"),
     Column("经度", "longitude", Kind.DECIMAL, False, 12, "WGS84，东经 113.5–114.3，最多6位小数"),
     Column("行业代码", "industry", Kind.CUSTOM, True, 10, "GB/T 4754-2017 国民经济行业分类代码，如 3360",
-           parse=_industry),
+           parse=_industry, export_path="industry__code"),
     Column("行业领域", "domain", Kind.CHOICE, True, 16, "见下方“行业领域”取值", choices=SupervisionDomain),
     Column("企业规模", "size", Kind.CHOICE, True, 10, "大型 / 中型 / 小型 / 微型", choices=EnterpriseSize),
     Column("从业人数", "employee_count", Kind.INT, False, 10, "非负整数，空白按 0"),
@@ -161,10 +168,9 @@ def example_region_for(actor: Any) -> Region | None:
 
 def example_row(region: Region | None) -> dict[str, Any]:
     """The template's example row, in `region` (a village of the downloader's jurisdiction) when there is one."""
-    from anjian.standards import uscc
 
     return {
-        "uscc": EXAMPLE_USCC_BODY + uscc.check_character(EXAMPLE_USCC_BODY),
+        "uscc": _example_uscc(),
         "name": "东莞市示例五金制品有限公司",
         "legal_representative": "张三",
         "safety_principal": "李四",
@@ -202,6 +208,14 @@ SPEC = ImportSpec(
     example=lambda actor: example_row(example_region_for(actor)),
     forbidden_message=gettext_lazy("无权修改该企业。"),
     refused_message=gettext_lazy("无权保存该企业。"),
+    # The template's example company never imports, even from an untouched template (issue 7 item 7).
+    example_keys=frozenset({_example_uscc()}),
+    # enterprise_save is scoped_save and nothing more: an import is written in bulk under the same rules.
+    bulk=True,
+    # For people reading an export; an import of the exported file ignores them.
+    export_extras=(
+        ("所属镇街", "region__parent__name"), ("村（社区）名称", "region__name"), ("行业名称", "industry__name"),
+    ),
 )
 
 
@@ -210,14 +224,19 @@ def plan(*, actor: Any, table: Table) -> ImportResult:
     return generic.plan(SPEC, actor=actor, table=table)
 
 
-def dry_run(*, actor: Any, handle: BinaryIO, extension: str) -> ImportResult:
+def dry_run(*, actor: Any, handle: BinaryIO, extension: str, progress: Progress = silent) -> ImportResult:
     """Parse and validate; nothing is written."""
-    return generic.dry_run(SPEC, actor=actor, handle=handle, extension=extension)
+    return generic.dry_run(SPEC, actor=actor, handle=handle, extension=extension, progress=progress)
 
 
-def commit(*, actor: Any, handle: BinaryIO, extension: str) -> ImportResult:
+def commit(*, actor: Any, handle: BinaryIO, extension: str, progress: Progress = silent) -> ImportResult:
     """Validate again and, only if no row has an error, save every new or changed row in one transaction."""
-    return generic.commit(SPEC, actor=actor, handle=handle, extension=extension)
+    return generic.commit(SPEC, actor=actor, handle=handle, extension=extension, progress=progress)
+
+
+def export_rows(queryset: Any) -> Any:
+    """Enterprises in the import's columns (the list's export; bench/import_export.py)."""
+    return generic.export_rows(SPEC, queryset)
 
 
 def template_workbook(*, example_region: Region | None = None) -> bytes:

@@ -14,9 +14,9 @@ from django.views import View
 
 from anjian.core.privacy import mask_phone
 from anjian.core.registry import registry
-from anjian.core.scope import CHANGE, DELETE, VIEW, allows, can_add
+from anjian.core.scope import CHANGE, DELETE, EXPORT, VIEW, allows, can_add, jurisdiction_of
 from anjian.core.views import FastSelect, ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
-from anjian.enterprises import selectors, services
+from anjian.enterprises import importing, selectors, services
 from anjian.enterprises.choices import FLAG_FIELDS
 from anjian.enterprises.filtersets import (
     ArchiveDocumentFilterSet,
@@ -25,7 +25,14 @@ from anjian.enterprises.filtersets import (
     LicenceFilterSet,
 )
 from anjian.enterprises.forms import ArchiveDocumentForm, EnterpriseForm, LiabilityInsuranceForm, LicenceForm
-from anjian.enterprises.models import ArchiveDocument, Enterprise, Industry, LiabilityInsurance, Licence
+from anjian.enterprises.models import (
+    VIEW_PERSONAL,
+    ArchiveDocument,
+    Enterprise,
+    Industry,
+    LiabilityInsurance,
+    Licence,
+)
 from anjian.enterprises.selectors import sees_phone
 from anjian.enterprises.tables import (
     ArchiveDocumentTable,
@@ -49,11 +56,20 @@ class EnterpriseListView(ObjectListView):
     table_class = EnterpriseTable
     template_name = "enterprises/enterprise_list.html"
     default_order = ("name", "id")
+    export_spec = importing.SPEC
 
     def get_queryset(self, action: str) -> QuerySet:
-        return selectors.enterprise_list(user=self.request.user, action=action).annotate(
-            expiring=selectors.expiring_condition(as_of=timezone.localdate())
-        )
+        queryset = selectors.enterprise_list(user=self.request.user, action=action)
+        if action == EXPORT:
+            # The export writes the import's columns; the expiry mark is a list column only.
+            return queryset
+        return queryset.annotate(expiring=selectors.expiring_condition(as_of=timezone.localdate()))
+
+    def export_masked(self) -> dict[str, Any]:
+        # Where the role may read phone numbers it reads them everywhere it may export (Enterprise.policy).
+        if jurisdiction_of(self.request.user, VIEW_PERSONAL, Enterprise).nothing:
+            return {"safety_principal_phone": mask_phone}
+        return {}
 
     def filter_form_hook(self, form: forms.Form) -> None:
         form.fields["region"].widget = FastSelect(choices=town_and_village_choices(self.request.user))

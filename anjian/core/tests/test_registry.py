@@ -109,18 +109,20 @@ def test_one_mapping_of_service_errors():
 # --- what an edit costs ------------------------------------------------------------------------------------------
 
 
-def test_an_enterprise_edit_costs_at_most_half_the_queries(personas, django_assert_max_num_queries):
-    """Measured before issue 6: 23 queries for the UI edit and 17 for the API PATCH (session), as counted here.
-    The ceilings hold the line; the figures are in docs/benchmarks.md."""
+def test_an_enterprise_edit_costs_a_fixed_number_of_queries(personas, django_assert_max_num_queries):
+    """Measured before issue 6: 23 queries for the UI edit and 17 for the API PATCH (session), as counted here;
+    8 after it. Issue 7 added one: whether the record has history yet (a generated or bulk-loaded record gets a
+    baseline row before its first change, anjian.core.history). The ceilings hold the line; figures in
+    docs/benchmarks.md."""
     from anjian.enterprises.tests.test_permission_matrix import enterprise_form_data
 
     client = client_for(personas.town_a_supervisor)
     client.get(reverse("home"))  # warm: the content-type cache, as on a running server
     url = reverse("enterprises:enterprise_edit", args=[personas.enterprise_a.pk])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.post(url, enterprise_form_data(personas.enterprise_a, safety_principal="陈七"))
     assert response.status_code == 302
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.patch(f"/api/v1/enterprises/{personas.enterprise_a.pk}/", {"safety_principal": "王八"},
                                 content_type="application/json")
     assert response.status_code == 200

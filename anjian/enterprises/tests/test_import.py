@@ -99,8 +99,11 @@ def test_a_good_file_creates_every_row_through_the_service(personas):
     assert created.domain == "machinery" and created.size == "small" and created.dust_explosion
     assert created.latitude == Decimal("23.020000")
     assert created.history.first().history_user == personas.town_a_supervisor
-    events = AuditEvent.objects.filter(action="enterprise.create", reason=importing.IMPORT_REASON)
-    assert events.count() == 5
+    assert created.history.first().history_change_reason == importing.IMPORT_REASON
+    # One audit event for the import (issue 7 item 2); each row's change is in its history.
+    event = AuditEvent.objects.get(action="enterprise.import", reason=importing.IMPORT_REASON)
+    assert event.data["created"] == 5 and event.data["updated"] == 0
+    assert event.actor == personas.town_a_supervisor and event.region_code == personas.town_a.code
 
 
 def test_reimporting_the_same_file_changes_nothing(personas):
@@ -139,7 +142,10 @@ def test_an_update_lists_the_changed_fields(personas):
     run(xlsx_upload([row]), personas.town_a_supervisor, commit=True)
     existing.refresh_from_db()
     assert existing.name == "东城甲企业（更名）有限公司" and existing.employee_count == 80
-    assert AuditEvent.objects.filter(action="enterprise.update", object_id=str(existing.pk)).exists()
+    assert AuditEvent.objects.get(action="enterprise.import").data["updated"] == 1
+    latest = existing.history.order_by("-history_id").first()
+    assert latest.history_type == "~" and latest.history_user == personas.town_a_supervisor
+    assert sorted(latest.diff_against(latest.prev_record).changed_fields) == ["employee_count", "name"]
 
 
 def broken_rows(personas) -> list[dict]:
@@ -342,30 +348,49 @@ def test_too_many_rows_are_refused(personas, monkeypatch):
         run(csv_upload(rows, "utf-8"), personas.city_admin)
 
 
-def test_a_failure_while_saving_rolls_back_every_row(personas, monkeypatch):
-    rows = [make_row(personas.village_a, n) for n in range(3)]
-    calls = []
-    original = importing.enterprise_save
+def test_a_row_refused_while_writing_rolls_back_every_row(personas, monkeypatch):
+    from django.core.exceptions import PermissionDenied
 
-    def failing_save(*, actor, enterprise, reason):
-        calls.append(enterprise.uscc)
-        if len(calls) == 3:
-            from django.core.exceptions import ValidationError
+    from anjian.core import services
 
-            raise ValidationError({"name": "模拟失败"})
-        return original(actor=actor, enterprise=enterprise, reason=reason)
+    rows = [make_row(personas.village_a, n) for n in range(2)]
+    existing = personas.enterprise_a
+    rows.append(make_row(personas.village_a, 3, **{"统一社会信用代码": existing.uscc, "单位名称": "改名有限公司"}))
 
-    monkeypatch.setattr(importing, "enterprise_save", failing_save)
+    def refuse(actor, obj, changed):
+        raise PermissionDenied("模拟拒绝")
+
+    monkeypatch.setattr(services, "check_editable_fields", refuse)
     before = Enterprise.objects.count()
 
     result = run(xlsx_upload(rows), personas.city_admin, commit=True)
 
     assert not result.committed
-    assert errors_of(result) == {(4, "单位名称")}
+    assert [(error.row, error.message) for error in result.errors] == [(4, "模拟拒绝")]
     assert Enterprise.objects.count() == before
+    assert Enterprise.objects.get(pk=existing.pk).name == existing.name
+    assert not AuditEvent.objects.filter(action="enterprise.import").exists()
 
 
-def test_the_template_reimports_once_its_example_row_is_filled_in(personas):
+def test_a_cancel_while_writing_leaves_nothing_half_imported(personas):
+    from anjian.core.progress import Cancelled
+
+    rows = [make_row(personas.village_a, n) for n in range(3)]
+    before, history = Enterprise.objects.count(), Enterprise.history.count()
+
+    def cancel_when_writing(done, total, phase=""):
+        if str(phase) == str(core_importing.WRITING) and done > 0:
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        importing.commit(actor=personas.city_admin, handle=xlsx_upload(rows), extension=".xlsx",
+                         progress=cancel_when_writing)
+
+    assert Enterprise.objects.count() == before and Enterprise.history.count() == history
+    assert not AuditEvent.objects.filter(action="enterprise.import").exists()
+
+
+def test_the_untouched_template_imports_nothing_and_imports_once_its_example_row_is_filled_in(personas):
     content = importing.template_workbook(example_region=importing.example_region_for(personas.town_a_supervisor))
     workbook = load_workbook(io.BytesIO(content))
     assert workbook.sheetnames == ["企业信息", "说明"]
@@ -376,10 +401,18 @@ def test_the_template_reimports_once_its_example_row_is_filled_in(personas):
     for label in ("危险化学品", "工贸-机械", "微型", "取缔", "小微企业"):
         assert label in notes
 
-    result = run(SimpleUploadedFile("模板.xlsx", content), personas.town_a_supervisor, commit=True)
+    untouched = run(SimpleUploadedFile("模板.xlsx", content), personas.town_a_supervisor, commit=True)
+    assert not untouched.committed
+    assert [(error.row, error.column) for error in untouched.errors] == [(2, "统一社会信用代码")]
+    assert "示例行" in untouched.errors[0].message
+
+    sheet.cell(row=2, column=1, value=make_uscc(424242))
+    filled = io.BytesIO()
+    workbook.save(filled)
+    result = run(SimpleUploadedFile("模板.xlsx", filled.getvalue()), personas.town_a_supervisor, commit=True)
 
     assert result.committed, result.errors
-    created = Enterprise.objects.get(uscc=result.to_create[0].obj.uscc)
+    created = Enterprise.objects.get(uscc=make_uscc(424242))
     assert created.region.code.startswith(personas.town_a.prefix)
 
 

@@ -43,4 +43,4 @@ def test_export_drops_control_characters_that_xlsx_cannot_hold(client, personas)
     response = client.get(reverse("enterprises:enterprise_list"), {"export": "xlsx", "q": "甲企业"})
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["东城甲企业有限公司"]
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["东城甲企业有限公司"]

@@ -106,8 +106,9 @@ def test_export_keeps_filters_and_masks_phone_for_grid_worker_free_roles(client,
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = sheet_rows(response)
-    assert rows[0][0] == "单位名称"
-    names = [row[0] for row in rows[1:]]
+    # The import's columns (issue 7 item 2): the code first, then the name.
+    assert rows[0][:2] == ("统一社会信用代码", "单位名称")
+    names = [row[1] for row in rows[1:]]
     assert names == [personas.enterprise_a.name]
     # A town supervisor calls safety principals: the full number.
     assert "13800000000" in rows[1]

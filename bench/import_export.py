@@ -1,0 +1,178 @@
+"""Benchmark: enterprise import commit and export rates with 200,000 generated enterprises (issue 7 item 2).
+
+For SQLite (a data directory kept under /tmp between runs, `--fresh` to rebuild) and, when reachable, PostgreSQL
+(database `anjian_bench_io`), this script migrates, loads the reference data and generates the demo city once,
+then a worker process inside Django, as a city supervisor:
+- exports the list (the same `export_source` the list page's export job writes) to an .xlsx file, for each query
+  of `--export` (default: the whole city, and one town), and prints rows/s;
+- builds an import file of `--rows` rows (half of them existing enterprises with a changed employee count, half
+  new ones) with the import's own columns, and times `importing.commit` on it inside a transaction that is then
+  rolled back (so every run starts from the same data). Prints rows/s for the validation and for the commit.
+
+Usage: .venv/bin/python bench/import_export.py [--rows N] [--repeat R] [--fresh] [--postgres-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import anjian, postgres_ready
+
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/anjian_bench_io"
+DATA_DIR = Path(tempfile.gettempdir()) / "anjian-bench-io"
+EXPORTS = ("", "region=441900003000")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The worker: runs inside Django with the environment prepared above.
+
+
+class Rollback(Exception):
+    pass
+
+
+def import_file(path: Path, rows: int) -> None:
+    """Half existing enterprises (employee count + 1), half new ones, in the import's columns."""
+    import random
+
+    from openpyxl import Workbook
+
+    from anjian.enterprises.importing import SPEC, export_rows
+    from anjian.enterprises.models import Enterprise
+    from anjian.standards import uscc
+
+    existing = Enterprise.objects.order_by("pk")[: rows // 2]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("企业信息")
+    sheet.append([column.label for column in SPEC.columns])
+    employee = [column.field for column in SPEC.columns].index("employee_count")
+    name = [column.field for column in SPEC.columns].index("name")
+    key = [column.field for column in SPEC.columns].index("uscc")
+    template = None
+    for values in export_rows(existing):
+        values = list(values)
+        values[employee] = int(values[employee] or 0) + 1
+        sheet.append(values)
+        template = values
+    generator = random.Random(7)
+    for number in range(rows - rows // 2):
+        body = f"91441900BENCH{number:04d}"[:17] if number < 10_000 else f"9144190{generator.randrange(10**10):010d}"
+        values = list(template)
+        values[key] = body + uscc.check_character(body)
+        values[name] = f"东莞市基准测试{number}号有限公司"
+        sheet.append(values)
+    workbook.save(path)
+
+
+def worker(rows: int, repeat: int, exports: list[str]) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.db import connection, transaction
+    from django.urls import reverse
+
+    from anjian.accounts.models import User
+    from anjian.accounts.roles import Role
+    from anjian.core.export import write_xlsx
+    from anjian.core.views import export_source_for
+    from anjian.enterprises import importing
+    from anjian.enterprises.models import Enterprise
+    from anjian.regions.models import Region
+
+    person, _created = User.objects.update_or_create(
+        username="bench_city", defaults={"role": Role.CITY_SUPERVISOR, "region": Region.objects.get(level="city")}
+    )
+    print(f"{connection.vendor}: {Enterprise.objects.count()} enterprises")
+    work = Path(tempfile.mkdtemp(prefix="anjian-bench-io-"))
+    for query in exports:
+        timings = []
+        for _attempt in range(repeat):
+            source = export_source_for(person, reverse("enterprises:enterprise_list"), query)
+            started = time.perf_counter()
+            with (work / "export.xlsx").open("wb") as target:
+                written = write_xlsx(target, source)
+            timings.append(time.perf_counter() - started)
+        seconds = statistics.median(timings)
+        size = (work / "export.xlsx").stat().st_size / 1e6
+        print(f"export {query or 'whole city':<22} {written:>7} rows  median {seconds:6.2f} s  "
+              f"{written / seconds:>8.0f} rows/s  ({size:.1f} MB)")
+    path = work / "import.xlsx"
+    import_file(path, rows)
+    validate, commit = [], []
+    for _attempt in range(repeat):
+        with path.open("rb") as handle:
+            started = time.perf_counter()
+            result = importing.dry_run(actor=person, handle=handle, extension=".xlsx")
+            validate.append(time.perf_counter() - started)
+        assert result.ok, result.errors[:5]
+        try:
+            with transaction.atomic(), path.open("rb") as handle:
+                started = time.perf_counter()
+                result = importing.commit(actor=person, handle=handle, extension=".xlsx")
+                commit.append(time.perf_counter() - started)
+                assert result.committed, result.errors[:5]
+                raise Rollback
+        except Rollback:
+            pass
+    summary = f"{len(result.to_create)} new, {len(result.to_update)} changed"
+    print(f"import dry run {rows:>7} rows ({summary})  median {statistics.median(validate):6.2f} s  "
+          f"{rows / statistics.median(validate):>8.0f} rows/s")
+    print(f"import commit  {rows:>7} rows ({summary})  median {statistics.median(commit):6.2f} s  "
+          f"{rows / statistics.median(commit):>8.0f} rows/s")
+    shutil.rmtree(work)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--enterprises", type=int, default=200_000)
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--export", action="append", help="list query string(s) to export (default: city, town)")
+    parser.add_argument("--fresh", action="store_true", help="generate the city again")
+    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgres-url", default=os.environ.get("ANJIAN_BENCH_DATABASE_URL", DEFAULT_POSTGRES))
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    exports = args.export if args.export is not None else list(EXPORTS)
+    if args.worker:
+        worker(args.rows, args.repeat, exports)
+        return
+    if args.fresh:
+        shutil.rmtree(DATA_DIR, ignore_errors=True)
+    base = {**os.environ, "ANJIAN_LOG_LEVEL": "ERROR"}
+    base.pop("ANJIAN_DATABASE_URL", None)
+    backends = [("SQLite", {**base, "ANJIAN_DATA_DIR": str(DATA_DIR / "sqlite")})]
+    if not args.sqlite_only and postgres_ready(args.postgres_url):
+        backends.append(("PostgreSQL", {**base, "ANJIAN_DATA_DIR": str(DATA_DIR / "postgres"),
+                                        "ANJIAN_DATABASE_URL": args.postgres_url}))
+    elif not args.sqlite_only:
+        print(f"PostgreSQL not reachable at {args.postgres_url}: skipped")
+    for label, env in backends:
+        marker = Path(env["ANJIAN_DATA_DIR"]) / f"generated-{args.enterprises}"
+        if not marker.exists():
+            Path(env["ANJIAN_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+            anjian("migrate", "--verbosity", "0", env=env)
+            anjian("load-reference", env=env)
+            print(f"== {label}: " + anjian("generate-demo", "--enterprises", str(args.enterprises), "--seed", "2026",
+                                          "--replace", env=env))
+            marker.touch()
+        else:
+            anjian("migrate", "--verbosity", "0", env=env)
+            print(f"== {label} (city generated before)")
+        command = [sys.executable, __file__, "--worker", "--rows", str(args.rows), "--repeat", str(args.repeat)]
+        for query in exports:
+            command += ["--export", query]
+        subprocess.run(command, env=env, check=True)
+
+
+if __name__ == "__main__":
+    main()
