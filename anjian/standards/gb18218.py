@@ -522,8 +522,9 @@ class Grading:
 def _row(item: Item) -> Row:
     categories = _tables().categories
     label = item.name or item.cas
-    # A name that matches several Table 1 rows is refused (which row applies decides Q), unless an assessor gave
-    # Q: the assessor has decided, and the name is only a label (source "assessor").
+    # A name that matches several Table 1 rows is refused, since the row decides Q (4.1.2 a), unless an assessor
+    # gave Q: the assessor has decided, and the name is only a label (source "assessor"). The assessor's β, or a
+    # Table 4 β by hazard symbol, then serves grading (4.3) as for any chemical outside Table 3.
     found = _match(item.name, item.cas, ambiguous_is_label=item.critical_quantity_t is not None)
     table3_name = found.table3_name if found else None
 
