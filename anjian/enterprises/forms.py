@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from anjian.core.forms import ServiceModelForm
 from anjian.core.scope import CHANGE, VIEW
 from anjian.core.uploads import validate_upload
+from anjian.core.validators import EARLIEST_DATE, LATEST_DATE
 from anjian.enterprises.models import ArchiveDocument, Enterprise, Industry, LiabilityInsurance, Licence
 from anjian.regions.models import IndustrialPark, Region
 
@@ -19,8 +20,10 @@ ENTERPRISE_SELECT_LIMIT = 300
 
 
 def date_widget() -> forms.DateInput:
-    # The browser's date picker posts ISO dates; render ISO so the picker shows the stored value.
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    # The browser's date picker posts ISO dates; render ISO so the picker shows the stored value. Its bounds are the
+    # model's (validate_date_in_range), so the picker offers no year the save would refuse.
+    bounds = {"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
+    return forms.DateInput(attrs={"type": "date", **bounds}, format="%Y-%m-%d")
 
 
 class VillageChoiceField(forms.ModelChoiceField):

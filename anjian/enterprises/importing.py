@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, BinaryIO
 
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,6 +42,7 @@ from anjian.core.importing import (
 )
 from anjian.core.progress import Progress, silent
 from anjian.core.scope import ADD, CHANGE, jurisdiction_of
+from anjian.core.validators import validate_phone
 from anjian.enterprises.choices import (
     FLAG_FIELDS,
     EnterpriseSize,
@@ -70,6 +72,21 @@ def _uscc(text: str, lookups: Lookups) -> str:
         return uscc.validate(text)
     except StandardsError as error:
         raise CellError(str(error)) from None
+
+
+def _phone(text: str, lookups: Lookups) -> str:
+    """The number as written; the model's validate_phone judges it. Only one mistake is Excel's, not the writer's:
+    a landline typed into a number cell loses the 0 of its area code (0769-22001234 → 76922001234)."""
+    if text.isdigit() and text[0] not in "01":
+        try:
+            validate_phone("0" + text)
+        except ValidationError:
+            return text
+        raise CellError(
+            _("“%(value)s”像是区号前的0被 Excel 去掉了的座机号码（应为“0%(value)s”）：请将该列设为文本格式后重新填写，"
+              "如 0769-22001234。") % {"value": text}
+        )
+    return text
 
 
 def _region(text: str, lookups: Lookups) -> Region:
@@ -106,7 +123,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("单位名称", "name", Kind.TEXT, True, 30),
     Column("法定代表人", "legal_representative", Kind.TEXT, True, 12),
     Column("安全负责人", "safety_principal", Kind.TEXT, True, 12),
-    Column("安全负责人电话", "safety_principal_phone", Kind.TEXT, True, 16),
+    Column("安全负责人电话", "safety_principal_phone", Kind.CUSTOM, True, 16,
+           "手机号11位，或带区号的座机，如 0769-22001234；座机请将单元格设为文本，以免 Excel 去掉区号前的0",
+           parse=_phone),
     Column("地址", "address", Kind.TEXT, True, 36),
     Column("村（社区）代码", "region", Kind.CUSTOM, True, 16, "12位统计用区划代码，须为村（社区）级",
            parse=_region, display=lambda region: f"{region.code} {region.name}", export_path="region__code"),

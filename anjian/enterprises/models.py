@@ -16,7 +16,7 @@ from anjian.accounts.roles import Role, defaults
 from anjian.core.models import ScopedModel
 from anjian.core.scope import ADD, CHANGE, EXPORT, VIEW, Scope
 from anjian.core.uploads import validate_upload
-from anjian.core.validators import validate_no_control_characters
+from anjian.core.validators import validate_date_in_range, validate_no_control_characters, validate_phone
 from anjian.enterprises.choices import (
     ArchiveDocumentType,
     EnterpriseSize,
@@ -73,9 +73,7 @@ class Enterprise(ScopedModel):
         _("法定代表人"), max_length=50, validators=[validate_no_control_characters]
     )
     safety_principal = models.CharField(_("安全负责人"), max_length=50, validators=[validate_no_control_characters])
-    safety_principal_phone = models.CharField(
-        _("安全负责人电话"), max_length=20, validators=[validate_no_control_characters]
-    )
+    safety_principal_phone = models.CharField(_("安全负责人电话"), max_length=20, validators=[validate_phone])
     address = models.CharField(_("地址"), max_length=200, validators=[validate_no_control_characters])
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("所属村（社区）"), on_delete=models.PROTECT, related_name="enterprises",
@@ -113,7 +111,9 @@ class Enterprise(ScopedModel):
     standardization_grade = models.CharField(
         _("安全生产标准化等级"), max_length=12, choices=StandardizationGrade.choices, blank=True
     )
-    standardization_expires = models.DateField(_("标准化有效期至"), null=True, blank=True)
+    standardization_expires = models.DateField(
+        _("标准化有效期至"), null=True, blank=True, validators=[validate_date_in_range]
+    )
 
     history = HistoricalRecords(excluded_fields=["created", "updated"])
     scope: ClassVar[Scope] = Scope(region_code="region__code", enterprise="pk", domain="domain")
@@ -201,8 +201,8 @@ class Licence(EnterpriseChild):
     licence_type = models.CharField(_("许可证类型"), max_length=32, choices=LicenceType.choices)
     number = models.CharField(_("证书编号"), max_length=64, validators=[validate_no_control_characters])
     issuer = models.CharField(_("发证机关"), max_length=100, validators=[validate_no_control_characters])
-    valid_from = models.DateField(_("有效期自"))
-    valid_to = models.DateField(_("有效期至"))
+    valid_from = models.DateField(_("有效期自"), validators=[validate_date_in_range])
+    valid_to = models.DateField(_("有效期至"), validators=[validate_date_in_range])
     superseded = models.BooleanField(_("已被新证替代"), default=False)
 
     history = HistoricalRecords(excluded_fields=["created", "updated"])
@@ -235,8 +235,8 @@ class LiabilityInsurance(EnterpriseChild):
                                      error_messages={"unique": _("该保单号已登记。")})
     insured_persons = models.PositiveIntegerField(_("参保人数"), default=0)
     coverage_per_person_yuan = models.DecimalField(_("每人保额（元）"), max_digits=12, decimal_places=2, default=0)
-    valid_from = models.DateField(_("保险期自"))
-    valid_to = models.DateField(_("保险期至"))
+    valid_from = models.DateField(_("保险期自"), validators=[validate_date_in_range])
+    valid_to = models.DateField(_("保险期至"), validators=[validate_date_in_range])
     superseded = models.BooleanField(_("已续保替代"), default=False)
 
     history = HistoricalRecords(excluded_fields=["created", "updated"])
@@ -270,7 +270,7 @@ class ArchiveDocument(EnterpriseChild):
     doc_type = models.CharField(_("档案类型"), max_length=32, choices=ArchiveDocumentType.choices)
     title = models.CharField(_("标题"), max_length=200, validators=[validate_no_control_characters])
     file = models.FileField(_("文件"), upload_to=archive_upload_to, validators=[validate_upload], max_length=255)
-    valid_to = models.DateField(_("有效期至"), null=True, blank=True)
+    valid_to = models.DateField(_("有效期至"), null=True, blank=True, validators=[validate_date_in_range])
     superseded = models.BooleanField(_("已被新版本替代"), default=False)
     note = models.TextField(_("备注"), blank=True)
 

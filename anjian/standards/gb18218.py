@@ -19,9 +19,10 @@ The tables are read from the package's copies in ``data/`` (see data/SOURCES.md)
 Names are matched the way people write them: full-width or half-width brackets, with or without locants
 (环氧丙烷 = 1,2-环氧丙烷), by alias or CAS, and without a bracketed qualifier where that leaves one row
 (汽油 = 汽油(乙醇汽油、甲醇汽油)). An ambiguous name (硝化纤维素, 硝酸铵) or an unknown one is refused with the
-nearest candidates. 一氧化碳 (CAS 630-08-0) is not a Table 1 name, but Table 1 row 13 names CO itself
-("煤气(CO, CO和H₂、CH₄的混合物等)") and Table 3 lists 一氧化碳: it takes Q from row 13 and β = 2 from Table 3.
-煤气 as such is not in Table 3, so its β comes from Table 4 by hazard symbol.
+nearest candidates, unless a CAS number settles it or an assessor gives Q: the name is then only a label, and the
+row records Q (and β, if given) as the assessor's. 一氧化碳 (CAS 630-08-0) is not a Table 1 name, but Table 1
+row 13 names CO itself ("煤气(CO, CO和H₂、CH₄的混合物等)") and Table 3 lists 一氧化碳: it takes Q from row 13 and
+β = 2 from Table 3. 煤气 as such is not in Table 3, so its β comes from Table 4 by hazard symbol.
 """
 
 from __future__ import annotations
@@ -353,8 +354,12 @@ class _Match:
     table3_name: str | None
 
 
-def _match(name: str, cas: str) -> _Match | None:
-    """The Table 1 row that ``name`` and/or ``cas`` designate; None when neither designates any row."""
+def _match(name: str, cas: str, *, ambiguous_is_label: bool = False) -> _Match | None:
+    """The Table 1 row that ``name`` and/or ``cas`` designate; None when neither designates any row.
+
+    Several rows are refused, unless ``ambiguous_is_label``: then (an assessor gave Q) the name is only a label
+    and None is answered too. A name and a CAS number that designate different rows are refused either way.
+    """
     tables = _tables()
     cas_number = _normalize_cas(cas) if cas else ""
     name_is_co = _names.normalize(name) == _CARBON_MONOXIDE
@@ -374,6 +379,8 @@ def _match(name: str, cas: str) -> _Match | None:
     if not candidates:
         return None
     if len(candidates) > 1:
+        if ambiguous_is_label:
+            return None
         given = f"「{name}」" if name else f"CAS号 {cas_number}"
         raise StandardsError(
             f"{given}在 GB 18218-2018 表1 中对应多行，临界量不同，请写明具体名称：{_describe(candidates)}",
@@ -466,6 +473,8 @@ class Row:
 
     ``critical_quantity_source`` is "表1 第12行", "表2 W5.3" or "assessor"; ``beta_source`` is "表3",
     "表4 W2", "assessor", or None when β cannot be determined (identification does not need it).
+    ``table1_name`` is None when no single Table 1 row applies, also when an assessor's Q made an ambiguous
+    name (硝酸铵) only a label.
     """
 
     name: str
@@ -513,7 +522,10 @@ class Grading:
 def _row(item: Item) -> Row:
     categories = _tables().categories
     label = item.name or item.cas
-    found = _match(item.name, item.cas)
+    # A name that matches several Table 1 rows is refused, since the row decides Q (4.1.2 a), unless an assessor
+    # gave Q: the assessor has decided, and the name is only a label (source "assessor"). The assessor's β, or a
+    # Table 4 β by hazard symbol, then serves grading (4.3) as for any chemical outside Table 3.
+    found = _match(item.name, item.cas, ambiguous_is_label=item.critical_quantity_t is not None)
     table3_name = found.table3_name if found else None
 
     if found is not None:

@@ -150,6 +150,21 @@ def test_name_and_cas_together_narrow_and_must_agree() -> None:
         gb18218.lookup("硝化棉", "9004-70-0")
 
 
+def test_a_name_that_designates_several_rows_is_settled_by_its_cas() -> None:
+    # Table 1's own ambiguous names share one CAS number per group (硝化纤维素/硝化棉 9004-70-0, 硝酸铵 6484-52-2),
+    # so there the CAS settles nothing; a name written with a bracketed variant naming a second row does reach two
+    # rows with different CAS numbers: 己烷 (row 70, 正己烷 110-54-3) and 环己烷 (row 62, 110-82-7).
+    with pytest.raises(StandardsError) as caught:
+        gb18218.lookup("己烷（环己烷）")
+    assert caught.value.code == "ambiguous_name" and "第62行" in str(caught.value) and "第70行" in str(caught.value)
+    assert gb18218.lookup("己烷（环己烷）", "110-82-7").seq == 62
+    assert gb18218.lookup("己烷（环己烷）", "110-54-3").seq == 70
+    row = gb18218.identify([Item(quantity_t=d("100"), name="己烷（环己烷）", cas="110-82-7")]).rows[0]
+    assert (row.table1_name, row.critical_quantity_source) == ("环己烷", "表1 第62行")
+    with pytest.raises(StandardsError, match="对应多行"):
+        gb18218.lookup("硝酸铵", "6484-52-2")  # the shared CAS number narrows nothing
+
+
 def test_unknown_name_lists_the_nearest_candidates() -> None:
     with pytest.raises(StandardsError) as caught:
         gb18218.lookup("氯气体")
@@ -276,6 +291,51 @@ def test_assessor_beta_for_a_table1_chemical_not_in_table3() -> None:
     assert (row.critical_quantity_source, row.beta, row.beta_source) == ("表1 第65行", Decimal("1"), "assessor")
 
 
+@pytest.mark.parametrize(
+    ("name", "cas"), [("硝酸铵", ""), ("硝化棉", ""), ("", "9004-70-0"), ("硝化纤维素", "9004-70-0")]
+)
+def test_assessor_quantity_makes_an_ambiguous_name_a_label(name: str, cas: str) -> None:
+    item = Item(quantity_t=d("10"), name=name, cas=cas, critical_quantity_t=d("20"))
+    row = gb18218.identify([item]).rows[0]
+    assert (row.critical_quantity_t, row.critical_quantity_source) == (Decimal("20"), "assessor")
+    assert row.table1_name is None and row.name == (name or cas) and row.ratio == Fraction(1, 2)
+    assert row.beta is None and row.beta_source is None
+    # Grading needs a β as well: the assessor's, or one from Table 4 by hazard symbol.
+    with pytest.raises(StandardsError) as caught:
+        gb18218.grade([item], exposed_people=0)
+    assert caught.value.code == "beta_missing"
+    graded = gb18218.grade(
+        [Item(quantity_t=d("10"), name=name, cas=cas, critical_quantity_t=d("20"), beta=d("2"))], exposed_people=0
+    )
+    assert [(r.critical_quantity_source, r.beta_source) for r in graded.rows] == [("assessor", "assessor")]
+    assert graded.r == Fraction(1, 2)  # α 0.5 × β 2 × 10/20
+    with_symbol = gb18218.identify(
+        [Item(quantity_t=d("10"), name=name, cas=cas, critical_quantity_t=d("20"), hazard_symbols=("W9.1",))]
+    ).rows[0]
+    assert (with_symbol.critical_quantity_source, with_symbol.beta_source) == ("assessor", "表4 W9.1")
+
+
+def test_an_ambiguous_name_without_an_assessor_quantity_is_still_refused() -> None:
+    # A β, or hazard symbols, do not choose the row: Q does, and Table 1 has several for this name.
+    for item in (
+        Item(quantity_t=d("10"), name="硝酸铵", beta=d("1")),
+        Item(quantity_t=d("10"), name="硝酸铵", hazard_symbols=("W9.1",)),
+    ):
+        with pytest.raises(StandardsError) as caught:
+            gb18218.identify([item])
+        assert caught.value.code == "ambiguous_name"
+
+
+def test_an_assessor_quantity_does_not_excuse_a_conflict_or_a_settled_row() -> None:
+    with pytest.raises(StandardsError) as caught:
+        gb18218.identify([Item(quantity_t=d("1"), name="硝酸铵", cas="9004-70-0", critical_quantity_t=d("20"))])
+    assert caught.value.code == "name_cas_conflict"
+    # Settled by its CAS, the name is no longer ambiguous: Table 1's Q applies (4.1.2 a).
+    with pytest.raises(StandardsError) as caught:
+        gb18218.identify([Item(quantity_t=d("1"), name="己烷（环己烷）", cas="110-82-7", critical_quantity_t=d("20"))])
+    assert caught.value.code == "table1_quantity"
+
+
 def test_assessor_may_not_contradict_table1_or_table3() -> None:
     with pytest.raises(StandardsError) as caught:
         Item(quantity_t=d("1"), name="氯", critical_quantity_t=d("50"))
@@ -306,6 +366,33 @@ def test_item_inputs_are_checked() -> None:
     assert Item(quantity_t="2.5", name=" 氯 ").quantity_t == Decimal("2.5")  # type: ignore[arg-type]
     assert Item(quantity_t=3, name="氯").name == "氯"  # type: ignore[arg-type]
     assert Item(quantity_t=d("1"), name="B", critical_quantity_t=2, beta="1.5").beta == Decimal("1.5")  # type: ignore[arg-type]
+
+
+def test_an_assessor_beta_of_zero_is_refused() -> None:
+    # β = 0 would drop the chemical from R = α·Σ β·q/Q (4.3) and grade the unit too low: β must be > 0.
+    # β is typed as Decimal; a str or int is converted at run time, and 0 in each form is refused.
+    for beta in (d("0"), "0", 0, d("-0.0")):
+        with pytest.raises(StandardsError) as caught:
+            Item(quantity_t=d("1"), name="B", critical_quantity_t=d("1"), beta=beta)  # type: ignore[arg-type]
+        assert caught.value.code == "not_positive"
+        assert str(caught.value) == "「B」的校正系数β必须大于0（收到 " + str(Decimal(str(beta))) + "）"
+    assert Item(quantity_t=d("1"), name="B", critical_quantity_t=d("1"), beta=d("0.001")).beta == Decimal("0.001")
+
+
+def test_an_assessor_quantity_given_as_a_string_is_converted_or_refused() -> None:
+    # The quantities are typed as Decimal; a str is converted at run time, which is what is tested here.
+    item = Item(quantity_t="80", name="B", critical_quantity_t=" 20 ", beta="2")  # type: ignore[arg-type]
+    assert type(item.critical_quantity_t) is Decimal and item.critical_quantity_t == Decimal("20")
+    row = gb18218.grade([item], exposed_people=0).rows[0]
+    assert type(row.critical_quantity_t) is Decimal and row.critical_quantity_t == Decimal("20")
+    assert type(row.quantity_t) is Decimal and type(row.beta) is Decimal
+    assert row.ratio == 4 and row.weighted_ratio == 8
+    with pytest.raises(StandardsError) as caught:
+        Item(quantity_t=d("1"), name="B", critical_quantity_t="二十")  # type: ignore[arg-type]
+    assert caught.value.code == "not_a_number" and "「B」的临界量Q「二十」不是有效的数值" in str(caught.value)
+    with pytest.raises(StandardsError) as caught:
+        Item(quantity_t=d("1"), name="B", critical_quantity_t=d("1"), beta="x")  # type: ignore[arg-type]
+    assert caught.value.code == "not_a_number" and "校正系数β" in str(caught.value)
 
 
 def test_identify_refuses_what_is_not_an_item() -> None:
