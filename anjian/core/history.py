@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from anjian.core.bulk import insert_history
 from anjian.core.validation import loaded_values
 
 BASELINE_REASON = gettext_lazy("变更前的登记信息")
@@ -57,13 +58,13 @@ def write_baselines(objs: Sequence[models.Model]) -> int:
         if stored is not None:
             for attname, value in stored.items():
                 setattr(baseline, attname, value)
-        # The registered values date from the registration, not from this change; nobody is named for them.
-        baseline._history_date = getattr(obj, "created", None) or timezone.now()
-        baseline._history_user = None
-        baseline._change_reason = str(BASELINE_REASON)
         baselines.append(baseline)
-    if baselines:
-        manager.bulk_history_create(baselines, batch_size=_CHUNK)
+    # The registered values date from the registration, not from this change; nobody is named for them.
+    now = timezone.now()
+    insert_history(
+        model, baselines, history_type="+", user_id=None, reason=str(BASELINE_REASON), date=now,
+        dates=[getattr(obj, "created", None) or now for obj in baselines],
+    )
     return len(baselines)
 
 

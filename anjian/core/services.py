@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from anjian.core import audit
 from anjian.core.attachments import delete_attachments_of, follow_moved_record
-from anjian.core.history import history_manager, write_baselines
+from anjian.core.bulk import insert_history, update_fields
+from anjian.core.history import write_baselines
 from anjian.core.progress import Progress, silent
 from anjian.core.scope import ADD, CHANGE, DELETE, can, can_add, jurisdiction_of, resolve_path
 from anjian.core.validation import changed_fields, constraint_errors, loaded_values, validate_instance
@@ -211,7 +212,7 @@ def scoped_bulk_save(
                 moved_rows.append(obj)
     total = len(creates) + sum(len(group) for group in updates.values())
     now = timezone.now()
-    history = history_manager(model)
+    user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     automatic = [field for field in model._meta.concrete_fields if getattr(field, "auto_now", False)]
     with transaction.atomic():
         done = 0
@@ -221,8 +222,7 @@ def scoped_bulk_save(
         for start in range(0, len(creates), batch_size):
             batch = [obj for _position, obj in creates[start: start + batch_size]]
             model._base_manager.bulk_create(batch)
-            if history is not None:
-                history.bulk_history_create(batch, default_user=actor, default_change_reason=reason, default_date=now)
+            insert_history(model, batch, history_type="+", user_id=user_id, reason=reason, date=now)
             done += len(batch)
             progress(done, total, phase)
         for changed, group in updates.items():
@@ -232,11 +232,8 @@ def scoped_bulk_save(
                 for obj in batch:
                     for field in automatic:
                         setattr(obj, field.attname, now)
-                model._base_manager.bulk_update(batch, fields)
-                if history is not None:
-                    history.bulk_history_create(
-                        batch, update=True, default_user=actor, default_change_reason=reason, default_date=now
-                    )
+                update_fields(model, batch, fields)
+                insert_history(model, batch, history_type="~", user_id=user_id, reason=reason, date=now)
                 done += len(batch)
                 progress(done, total, phase)
         add_reach = jurisdiction_of(actor, ADD, model)
