@@ -58,6 +58,24 @@ def insert_values(model: type[models.Model], fields: Sequence[models.Field], row
     return len(rows)
 
 
+def insert_objects(model: type[models.Model], objs: Sequence[models.Model], *, key: str | None = None) -> None:
+    """INSERT new `objs` and set their primary keys: read back by the unique field `key` when given (one query per
+    batch), else through bulk_create (which returns them, and compiles every value)."""
+    if not objs:
+        return
+    if key is None:
+        model._base_manager.bulk_create(objs)
+        return
+    fields = [field for field in model._meta.concrete_fields if not isinstance(field, models.AutoField)]
+    rows = [[field.pre_save(obj, True) for field in fields] for obj in objs]
+    insert_values(model, fields, rows)
+    keys = [getattr(obj, key) for obj in objs]
+    stored = dict(model._base_manager.filter(**{f"{key}__in": keys}).values_list(key, "pk"))
+    for obj in objs:
+        obj.pk = stored[getattr(obj, key)]
+        obj._state.adding = False
+
+
 def update_fields(model: type[models.Model], objs: Sequence[models.Model], names: Sequence[str]) -> int:
     """UPDATE the fields `names` of each of `objs` (by primary key) to the values on the objects."""
     if not objs:
@@ -108,4 +126,4 @@ def insert_history(
     return insert_values(history_model, fields, rows)
 
 
-__all__ = ["insert_history", "insert_values", "update_fields"]
+__all__ = ["insert_history", "insert_objects", "insert_values", "update_fields"]

@@ -849,6 +849,7 @@ def _write_in_bulk(spec: ImportSpec, actor: Any, planned: list[PlannedRow], prog
             audit_action=audit.name(spec.model, "import"),
             # The upsert key was checked against every stored row (registered or not in the actor's reach).
             checked=(spec.key,),
+            key=spec.key,
             progress=progress,
             phase=str(WRITING),
         )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from anjian.core import audit
 from anjian.core.attachments import delete_attachments_of, follow_moved_record
-from anjian.core.bulk import insert_history, update_fields
+from anjian.core.bulk import insert_history, insert_objects, update_fields
 from anjian.core.history import write_baselines
 from anjian.core.progress import Progress, silent
 from anjian.core.scope import ADD, CHANGE, DELETE, can, can_add, jurisdiction_of, resolve_path
@@ -163,6 +163,7 @@ def scoped_bulk_save(
     audit_action: str,
     audit_data: dict | None = None,
     checked: Collection[str] = (),
+    key: str | None = None,
     progress: Progress = silent,
     phase: str = "",
     batch_size: int = 1000,
@@ -176,8 +177,10 @@ def scoped_bulk_save(
     written in batches (bulk insert, and one UPDATE per set of changed fields), their history rows too (with a
     baseline for records that had none), each saved row is re-checked against the actor's jurisdiction, moved
     records take their attachments along, and one `audit_action` event records the whole write with its counts.
-    Everything happens in one transaction: a refused row (RowRefused, naming its position) or an exception raised by
-    `progress` (anjian.core.progress.Cancelled) leaves nothing written.
+    `key`, a unique field every new row carries, lets new rows be inserted without the ORM and their primary keys
+    read back by it (otherwise bulk_create returns them). Everything happens in one transaction: a refused row
+    (RowRefused, naming its position) or an exception raised by `progress` (anjian.core.progress.Cancelled) leaves
+    nothing written.
     """
     result = BulkResult()
     creates: list[tuple[int, models.Model]] = []
@@ -221,7 +224,7 @@ def scoped_bulk_save(
         result.baselines = write_baselines(changed_rows)
         for start in range(0, len(creates), batch_size):
             batch = [obj for _position, obj in creates[start: start + batch_size]]
-            model._base_manager.bulk_create(batch)
+            insert_objects(model, batch, key=key)
             insert_history(model, batch, history_type="+", user_id=user_id, reason=reason, date=now)
             done += len(batch)
             progress(done, total, phase)

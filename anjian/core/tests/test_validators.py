@@ -197,3 +197,14 @@ def test_dates_outside_the_bounds_are_refused_with_the_range(value):
     error = refusal(validate_date_in_range, value)
     assert error.code == "date_out_of_range"
     assert error.messages == [f"日期须在 1949-10-01 至 2100-12-31 之间（现为 {value.isoformat()}），请检查年份。"]
+
+
+def test_the_printable_fast_path_lets_no_refused_character_through():
+    """validate_no_control_characters returns early for str.isprintable() text: that must never skip a character of
+    the refused categories."""
+    import sys
+    import unicodedata
+
+    refused = [chr(code) for code in range(sys.maxunicode + 1)
+               if unicodedata.category(chr(code)) in {"Cc", "Cf", "Zl", "Zp"}]
+    assert refused and not any(char.isprintable() for char in refused)
