@@ -38,12 +38,38 @@ class ObjectTypeFilter(django_filters.CharFilter):
         return qs.filter(**{f"{self.field_name}__app_label": app_label, f"{self.field_name}__model": model})
 
 
+class YesNoSelect(forms.NullBooleanSelect):
+    """A yes/no filter's select: 全部 / 是 / 否 (Django's NullBooleanSelect offers 未知 for "any").
+
+    It reads the query string exactly as NullBooleanSelect does (true/false, True/False, 2/3, anything else is no
+    filter), so the API and old links keep working; only the labels and the "any" option's value ("") change."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
+
+    def format_value(self, value):
+        # A list: ChoiceWidget tests `option in value`, and "" is in any string.
+        formatted = super().format_value(value)
+        return ["" if formatted == "unknown" else formatted]
+
+
 class BaseFilterSet(django_filters.FilterSet):
-    """Adds `q`, a free-text search over `Meta.search_fields` (icontains; an exact-code field matches exactly)."""
+    """Adds `q`, a free-text search over `Meta.search_fields` (icontains; an exact-code field matches exactly).
+
+    Every yes/no filter (declared, or generated from a BooleanField in `Meta.fields`) reads 全部 / 是 / 否."""
 
     q = django_filters.CharFilter(method="search", label=_("搜索"))
 
     search_fields: tuple[str, ...] = ()
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        for filter_ in filters.values():
+            if isinstance(filter_, django_filters.BooleanFilter):
+                filter_.extra.setdefault("widget", YesNoSelect)
+        return filters
 
     def search(self, queryset, name, value):
         value = value.strip()
