@@ -135,3 +135,40 @@ def test_a_yes_no_filter_keeps_its_choice_and_the_query_values_the_api_reads(cli
         response = client.get("/api/v1/enterprises/", {"dust_explosion": value})
         assert response.status_code == 200
         assert {item["id"] for item in response.json()["results"]} == expected, value
+
+
+# ---- sidebar -------------------------------------------------------------------------------------------------
+
+SIDEBAR_LINK = re.compile(r'<a class="nav-link( active)?" href="([^"]+)"')
+
+
+def sidebar(html: str) -> tuple[list[str], list[str]]:
+    """The sidebar's link URLs, and those marked active (pages may have their own nav links: tabs)."""
+    start = html.index('id="sidebar"')
+    links = SIDEBAR_LINK.findall(html[start:html.index("</nav>", start)])
+    return [url for _active, url in links], [url for active, url in links if active]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["city_admin", "town_a_supervisor", "enterprise_a_user"])
+def test_every_sidebar_page_has_exactly_its_own_entry_active(client, personas, persona):
+    client.force_login(getattr(personas, persona))
+    urls, _active = sidebar(client.get("/").content.decode())
+    assert len(urls) >= 2, urls
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        _urls, active = sidebar(response.content.decode())
+        assert active == [url], (url, active)
+
+
+@pytest.mark.django_db
+def test_a_page_under_an_entry_activates_the_longest_matching_entry(client, personas):
+    from anjian.enterprises.tests.factories import LicenceFactory
+
+    licence = LicenceFactory(enterprise=personas.enterprise_a)
+    client.force_login(personas.city_admin)
+    html = client.get(reverse("enterprises:licence_edit", args=[licence.pk])).content.decode()
+    urls, active = sidebar(html)
+    assert reverse("enterprises:enterprise_list") in urls  # /enterprises/ is a prefix of the page's path as well
+    assert active == [reverse("enterprises:licence_list")]
