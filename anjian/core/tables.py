@@ -21,7 +21,7 @@ class BaseTable(tables.Table):
 
 
 class AuditEventTable(BaseTable):
-    occurred_at = tables.DateTimeColumn(verbose_name=_("时间"), format="Y-m-d H:i:s")
+    occurred_at = tables.DateTimeColumn(verbose_name=_("时间"))  # SHORT_DATETIME_FORMAT (config/formats)
     actor = tables.Column(verbose_name=_("操作人"), default="—", order_by=("actor__username",))
     action = tables.Column(verbose_name=_("操作"))
     content_type = tables.Column(verbose_name=_("对象类型"), orderable=False)

@@ -26,6 +26,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -571,11 +572,11 @@ def display_value(obj: models.Model, field: models.Field) -> Any:
         return _("是") if value else _("否")
     if value is None or value == "":
         return ""
-    # One date format in every language (regulators' documents write 2026-03-01).
+    # One date format in every language (config/formats: 2026-03-01, 2026-03-01 14:30 in Asia/Shanghai).
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "SHORT_DATETIME_FORMAT")
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return date_format(value, "SHORT_DATE_FORMAT")
     return value
 
 
