@@ -114,6 +114,17 @@ def test_every_yes_no_filter_reads_all_yes_no(client, personas, page):
     assert "未知" not in html
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", LIST_PAGES)
+def test_no_choice_in_a_filter_reads_all(client, personas, page):
+    client.force_login(personas.city_admin)
+    html = client.get(reverse(page)).content.decode()
+    form = html[html.find('id="filter-form"'):html.find("</form>", html.find('id="filter-form"'))]
+    for name, attrs, first in re.findall(r'<select name="(\w+)"([^>]*)>\s*<option value="([^"]*)"', form):
+        assert first == "" or "multiple" in attrs, (page, name)
+    assert "---------" not in form
+
+
 def test_the_enterprise_list_has_yes_no_filters():
     # The test above must have something to check: the flags and 证照到期预警 are yes/no filters.
     names = boolean_filter_names()
@@ -172,3 +183,22 @@ def test_a_page_under_an_entry_activates_the_longest_matching_entry(client, pers
     urls, active = sidebar(html)
     assert reverse("enterprises:enterprise_list") in urls  # /enterprises/ is a prefix of the page's path as well
     assert active == [reverse("enterprises:licence_list")]
+
+
+# ---- searchable filter selects -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", LIST_PAGES)
+def test_list_pages_load_the_searchable_selects_from_files_and_no_inline_script(client, personas, page):
+    from django.contrib.staticfiles import finders
+
+    client.force_login(personas.city_admin)
+    html = client.get(reverse(page)).content.decode()
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert all("src=" in attrs for attrs in scripts), scripts  # the Content-Security-Policy forbids inline scripts
+    for asset in ("vendor/tom-select/tom-select.complete.min.js", "vendor/tom-select/tom-select.bootstrap5.min.css",
+                  "anjian/filters.js"):
+        assert f"/static/{asset}" in html, (page, asset)
+        assert finders.find(asset), asset
+    assert "data-searchable-selects" in html
