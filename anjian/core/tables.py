@@ -18,6 +18,14 @@ class BaseTable(tables.Table):
         # The viewer decides what personal data a cell shows (mask_phone); tables get it explicitly.
         self.user = user
         super().__init__(*args, **kwargs)
+        # A date stays on one line (2026-12-01 would break at its hyphens in a narrow column). The columns are this
+        # table's own copies (django-tables2 deep-copies them per table).
+        for bound in self.columns:
+            column = bound.column
+            if isinstance(column, tables.DateColumn | tables.DateTimeColumn):
+                td = dict(column.attrs.get("td", {}))
+                td["class"] = " ".join(part for part in (td.get("class", ""), "text-nowrap") if part)
+                column.attrs = {**column.attrs, "td": td}
 
 
 class AuditEventTable(BaseTable):

@@ -424,3 +424,10 @@ def test_the_audit_log_writes_moments_one_way(client, personas):
     html = client.get(reverse("core:auditevent_list"), {"q": "日期格式"}).content.decode()
     assert "2026-12-01 14:30" in html
     assert "2026年12月1日" not in html
+
+
+def test_dates_in_lists_stay_on_one_line(client, personas, dated):
+    login(client, personas.city_admin)
+    html = client.get(reverse("enterprises:licence_list")).content.decode()
+    cell = r'<td class="text-nowrap"[^>]*>\s*2026-12-01\s*</td>'
+    assert re.search(cell, html), "valid_to may not wrap at its hyphens"
