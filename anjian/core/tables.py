@@ -18,10 +18,18 @@ class BaseTable(tables.Table):
         # The viewer decides what personal data a cell shows (mask_phone); tables get it explicitly.
         self.user = user
         super().__init__(*args, **kwargs)
+        # A date stays on one line (2026-12-01 would break at its hyphens in a narrow column). The columns are this
+        # table's own copies (django-tables2 deep-copies them per table).
+        for bound in self.columns:
+            column = bound.column
+            if isinstance(column, tables.DateColumn | tables.DateTimeColumn):
+                td = dict(column.attrs.get("td", {}))
+                td["class"] = " ".join(part for part in (td.get("class", ""), "text-nowrap") if part)
+                column.attrs = {**column.attrs, "td": td}
 
 
 class AuditEventTable(BaseTable):
-    occurred_at = tables.DateTimeColumn(verbose_name=_("时间"), format="Y-m-d H:i:s")
+    occurred_at = tables.DateTimeColumn(verbose_name=_("时间"))  # SHORT_DATETIME_FORMAT (config/formats)
     actor = tables.Column(verbose_name=_("操作人"), default="—", order_by=("actor__username",))
     action = tables.Column(verbose_name=_("操作"))
     content_type = tables.Column(verbose_name=_("对象类型"), orderable=False)

@@ -8,7 +8,9 @@ which re-checks the jurisdiction after saving; its ValidationError lands on the 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django import forms
@@ -25,6 +27,7 @@ from django.shortcuts import render
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -56,6 +59,9 @@ PER_PAGE_CHOICES = (25, 50, 100)
 DEFAULT_PER_PAGE = 25
 # Beyond this a page number is nonsense (2.5 million rows at 25 a page), and a larger offset overflows SQLite.
 MAX_PAGE = 100_000
+# A list says how many rows match: exactly up to this many, "10,000+" beyond, so that counting never walks more
+# than COUNT_LIMIT + 1 rows (a city supervisor's unfiltered list has 200,000; docs/benchmarks.md).
+COUNT_LIMIT = 10_000
 HISTORY_LIMIT = 50
 HISTORY_TYPES = {"+": gettext_lazy("新建"), "~": gettext_lazy("修改"), "-": gettext_lazy("删除")}
 
@@ -105,6 +111,33 @@ class FastSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
 
 
+def count_capped(queryset: QuerySet, limit: int) -> int:
+    """How many rows `queryset` has, counting at most `limit + 1` of them (more than `limit` answers `limit + 1`).
+
+    `SELECT COUNT(*) FROM (SELECT id ... LIMIT limit + 1)`: without the list's ordering (sorting every matching row
+    is what the limit saves) and without its annotations (only the key is selected)."""
+    return queryset.order_by().values("pk")[: limit + 1].count()
+
+
+@dataclass(frozen=True)
+class ListTotal:
+    """The number of matching rows a list shows: exact, or only known to exceed `COUNT_LIMIT`."""
+
+    count: int
+    exact: bool
+    per_page: int
+
+    @property
+    def label(self) -> str:
+        # Grouped by thousands in every language (the numbers regulators' reports print).
+        return f"{self.count:,}" if self.exact else f"{COUNT_LIMIT:,}+"
+
+    @property
+    def last_page(self) -> int | None:
+        """The last page's number, when the total is exact; else None (the pager shows no last-page link)."""
+        return max(1, math.ceil(self.count / self.per_page)) if self.exact else None
+
+
 class ObjectViewMixin:
     """What every object view knows: its model, its URL names (`url_base` + `_list`/`_edit`/...) and the gate."""
 
@@ -145,7 +178,8 @@ class ObjectListView(ObjectViewMixin, View):
     """A filtered, sortable, paginated list; `?export=xlsx` downloads the same filtered rows.
 
     Pagination uses django-tables2's LazyPaginator: it fetches one row more than a page to know whether a
-    next page exists, and never counts the whole table (the registry holds 200,000 enterprises).
+    next page exists, and never counts the whole table (the registry holds 200,000 enterprises): the total shown
+    is exact up to COUNT_LIMIT and "10,000+" beyond (see `paginate`).
     """
 
     filterset_class: ClassVar[type[BaseFilterSet] | None] = None
@@ -191,7 +225,8 @@ class ObjectListView(ObjectViewMixin, View):
             value = int(self.request.GET.get("page", 1))
         except ValueError:
             return 1
-        return value if 1 <= value <= MAX_PAGE else 1
+        # A number past MAX_PAGE is past the end of any list: it shows the last page with a note (see paginate).
+        return value if value >= 1 else 1
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
@@ -203,10 +238,7 @@ class ObjectListView(ObjectViewMixin, View):
         # Sorting from the request; pagination here, from validated numbers (django-tables2 would take per_page and
         # page from the query string as they come, and a negative or huge one reaches the database).
         RequestConfig(request, paginate=False).configure(table)
-        try:
-            table.paginate(paginator_class=LazyPaginator, page=self.page_number(), per_page=self.per_page())
-        except EmptyPage:
-            table.paginate(paginator_class=LazyPaginator, page=1, per_page=self.per_page())
+        self.paginate(table, queryset)
         if filterset is not None:
             self.filter_form_hook(filterset.form)
         export_query = request.GET.copy()
@@ -228,6 +260,40 @@ class ObjectListView(ObjectViewMixin, View):
         }
         template = "generic/table_partial.html" if getattr(request, "htmx", False) else self.template_name
         return render(request, template, context)
+
+    def paginate(self, table: BaseTable, queryset: QuerySet) -> None:
+        """Paginate `table` (LazyPaginator: one row more than a page tells whether a next page exists) and set
+        `table.total` (a ListTotal) and `table.missing_page` (a page number past the end that was asked for).
+
+        The total costs nothing on the last page (the rows before it plus the rows on it); elsewhere it is a count
+        capped at COUNT_LIMIT + 1 rows. Above the cap the last page is not known, and the pager shows no link to it:
+        finding it would need the full count this avoids; reversing the sort shows the last rows first instead.
+        A page past the end shows the last page with a note: the rows ended before the page's offset, which the
+        database has just walked, so counting them (capped at that offset) costs no more than that query did.
+        """
+        per_page = self.per_page()
+        requested = self.page_number()
+        table.missing_page = None
+        try:
+            # No offset beyond MAX_PAGE pages reaches the database (it would overflow SQLite's integers).
+            if requested > MAX_PAGE:
+                raise EmptyPage(requested)
+            table.paginate(paginator_class=LazyPaginator, page=requested, per_page=per_page)
+        except EmptyPage:
+            cap = (min(requested, MAX_PAGE) - 1) * per_page
+            count = count_capped(queryset, cap)
+            # Not exact only past MAX_PAGE on a list longer than MAX_PAGE pages: it then shows page MAX_PAGE.
+            table.total = ListTotal(count=count, exact=count <= cap, per_page=per_page)
+            table.missing_page = requested
+            table.paginate(paginator_class=LazyPaginator, page=table.total.last_page or MAX_PAGE, per_page=per_page)
+            return
+        page = table.page
+        if not page.has_next():
+            count = (page.number - 1) * per_page + len(page.object_list)
+            table.total = ListTotal(count=count, exact=True, per_page=per_page)
+        else:
+            count = count_capped(queryset, COUNT_LIMIT)
+            table.total = ListTotal(count=count, exact=count <= COUNT_LIMIT, per_page=per_page)
 
     def get_extra_context(self) -> dict[str, Any]:
         return {}
@@ -541,11 +607,11 @@ def display_value(obj: models.Model, field: models.Field) -> Any:
         return _("是") if value else _("否")
     if value is None or value == "":
         return ""
-    # One date format in every language (regulators' documents write 2026-03-01).
+    # One date format in every language (config/formats: 2026-03-01, 2026-03-01 14:30 in Asia/Shanghai).
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "SHORT_DATETIME_FORMAT")
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return date_format(value, "SHORT_DATE_FORMAT")
     return value
 
 

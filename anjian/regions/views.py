@@ -36,7 +36,7 @@ class RegionListView(ObjectListView):
 
     def filter_form_hook(self, form) -> None:
         # "上级区划": a select of the towns (and the city) the user can see instead of a bare 12-digit code.
-        choices = region_choices(user=self.request.user, levels=("city", "town"), empty_label="---------")
+        choices = region_choices(user=self.request.user, levels=("city", "town"))
         form.fields["parent"].widget = FastSelect(choices=choices)
 
 
@@ -74,7 +74,7 @@ class IndustrialParkListView(ObjectListView):
         return super().get_queryset(action).select_related("region")
 
     def filter_form_hook(self, form) -> None:
-        choices = region_choices(user=self.request.user, levels=("town",), empty_label="---------")
+        choices = region_choices(user=self.request.user, levels=("town",))
         form.fields["region"].widget = FastSelect(choices=choices)
 
 

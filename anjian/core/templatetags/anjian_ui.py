@@ -11,7 +11,8 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def nav_links(context) -> list[dict]:
-    """The sidebar entries (anjian.core.registry) whose URL resolves, the current one active."""
+    """The sidebar entries (anjian.core.registry) whose URL resolves; at most one is active: the one whose URL is
+    the longest prefix of the current path (/enterprises/licences/ is 证照, not also 企业 at /enterprises/)."""
     request = context.get("request")
     path = request.path if request is not None else ""
     links = []
@@ -20,8 +21,10 @@ def nav_links(context) -> list[dict]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        active = path == url if url == "/" else path.startswith(url)
-        links.append({"label": entry.label, "url": url, "icon": entry.icon, "active": active})
+        links.append({"label": entry.label, "url": url, "icon": entry.icon, "active": False})
+    matching = [link for link in links if (path == link["url"] if link["url"] == "/" else path.startswith(link["url"]))]
+    if matching:
+        max(matching, key=lambda link: len(link["url"]))["active"] = True
     return links
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -382,3 +383,52 @@ def test_archive_upload_and_download_through_the_gate(client, personas, settings
     assert "attachment" in download["Content-Disposition"]
     login(client, personas.town_b_supervisor)
     assert client.get(reverse("enterprises:archive_download", args=[document.pk])).status_code == 404
+
+
+# ---- one date format -----------------------------------------------------------------------------------------
+
+MOMENT = dt.datetime(2026, 12, 1, 6, 30, tzinfo=dt.UTC)  # 2026-12-01 14:30 in Asia/Shanghai
+
+
+@pytest.fixture
+def dated(personas):
+    LicenceFactory(enterprise=personas.enterprise_a, valid_from=dt.date(2025, 12, 2), valid_to=dt.date(2026, 12, 1))
+    Enterprise.objects.filter(pk=personas.enterprise_a.pk).update(
+        standardization_grade="3", standardization_expires=dt.date(2026, 12, 1), updated=MOMENT
+    )
+    return personas.enterprise_a
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_lists_and_detail_pages_write_dates_one_way(client, personas, dated, settings, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    login(client, personas.city_admin)
+    licences = client.get(reverse("enterprises:licence_list")).content.decode()
+    detail = client.get(reverse("enterprises:enterprise_detail", args=[dated.pk])).content.decode()
+    for html in (licences, detail):
+        assert "2026-12-01" in html
+        assert "2026年12月1日" not in html and "Dec. 1, 2026" not in html and "December 1, 2026" not in html
+    assert "2025-12-02" in licences
+    assert "2026-12-01 14:30" in detail  # updated, in Asia/Shanghai
+    assert not re.search(r"\d{4}年\d{1,2}月\d{1,2}日", licences + detail)
+
+
+def test_the_audit_log_writes_moments_one_way(client, personas):
+    import time_machine
+
+    from anjian.core import audit
+
+    with time_machine.travel(MOMENT, tick=False):  # audit events are append-only: record one at that moment
+        audit.record(actor=personas.city_admin, action="enterprise.update", obj=personas.enterprise_a,
+                     reason="日期格式")
+    login(client, personas.city_admin)
+    html = client.get(reverse("core:auditevent_list"), {"q": "日期格式"}).content.decode()
+    assert "2026-12-01 14:30" in html
+    assert "2026年12月1日" not in html
+
+
+def test_dates_in_lists_stay_on_one_line(client, personas, dated):
+    login(client, personas.city_admin)
+    html = client.get(reverse("enterprises:licence_list")).content.decode()
+    cell = r'<td class="text-nowrap"[^>]*>\s*2026-12-01\s*</td>'
+    assert re.search(cell, html), "valid_to may not wrap at its hyphens"
