@@ -1,4 +1,4 @@
-"""The login page speaks of logging in (issue 7 item 7: its error said “请更正以下错误后再保存”, with nothing to save)."""
+"""The login page speaks of logging in (issue 7 item 7: its error said “请更正以下错误后再保存”; nothing is saved)."""
 
 from __future__ import annotations
 
