@@ -106,7 +106,10 @@ def test_self_intersecting_polygon_is_refused_and_nothing_is_written(tmp_path):
             "外环未闭合（首尾坐标不同）",
         ),
         ({"type": "Point", "coordinates": [113.78, 23.0]}, "几何类型“Point”不受支持，只接受 Polygon 或 MultiPolygon"),
-        ({"type": "Polygon", "coordinates": [[[113.76, 22.98], [113.81, 22.98], [113.76, 22.98]]]}, "外环的点数少于 4 个"),
+        (
+            {"type": "Polygon", "coordinates": [[[113.76, 22.98], [113.81, 22.98], [113.76, 22.98]]]},
+            "外环的点数少于 4 个",
+        ),
         (None, "缺少几何（geometry）"),
         (
             # Latitude and longitude swapped.
