@@ -43,30 +43,35 @@
     // right, donut on the left. Narrow (phone, or the card at xl width): donut on top, legend in rows below.
     var counts = {};
     data.domains.forEach(function (row) { counts[row.label] = row.count; });
-    var rows = Math.ceil(data.domains.length / 2);
-    var narrowHeight = 240 + rows * 22 + 16;
+    var legendBase = {
+      type: "plain",  // the same type in both layouts: changing it would rebuild the legend without its formatter
+      formatter: function (name) { return name + "  " + counts[name]; },
+      textStyle: { fontSize: 12 },
+      selectedMode: false,
+      itemWidth: 14
+    };
     function layout() {
       var width = domainsElement.clientWidth;
       var wide = width >= 520;
-      domainsElement.style.height = (wide ? 320 : narrowHeight) + "px";
-      return wide ? {
-        legend: { orient: "vertical", type: "scroll", right: 8, top: "middle", left: null, bottom: null, width: null,
-                  itemGap: 8 },
-        series: [{ center: ["30%", "50%"], radius: ["38%", "68%"] }]
-      } : {
-        legend: { orient: "horizontal", type: "plain", left: 0, right: 0, top: 232, bottom: null, width: width,
-                  itemGap: 6, itemWidth: 14 },
-        series: [{ center: ["50%", 116], radius: [50, 100] }]
-      };
+      var legend = Object.assign({}, legendBase);
+      if (wide) {
+        // Every entry in one column (22 px each), so the chart is as tall as its legend.
+        domainsElement.style.height = Math.max(320, data.domains.length * 22 + 24) + "px";
+        Object.assign(legend, { orient: "vertical", right: 16, top: "middle", left: null, width: null, itemGap: 8 });
+        return { legend: legend, series: [{ center: ["32%", "50%"], radius: ["38%", "68%"] }] };
+      }
+      // Legend rows below the donut: an entry ("工贸-机械 499") takes about 110 px, a row 21 px.
+      var rows = Math.ceil(data.domains.length / Math.max(1, Math.floor((width - 16) / 110)));
+      domainsElement.style.height = 232 + rows * 21 + 8 + "px";
+      Object.assign(legend, { orient: "horizontal", left: 8, right: null, top: 232, width: width - 16, itemGap: 6 });
+      return { legend: legend, series: [{ center: ["50%", 116], radius: [50, 100] }] };
     }
     var domainChart = echarts.init(domainsElement);
     var base = {
+      // 18 domains: the default 9 colours would repeat, giving two slices one colour.
+      color: ["#206bc4", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc",
+              "#2f4554", "#c23531", "#61a0a8", "#d48265", "#749f83", "#ca8622", "#bda29a", "#6e7074", "#4b2e83"],
       tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
-      legend: {
-        formatter: function (name) { return name + "  " + counts[name]; },
-        textStyle: { fontSize: 12 },
-        selectedMode: false
-      },
       series: [{
         name: data.labels.domains,
         type: "pie",
@@ -78,12 +83,28 @@
         data: data.domains.map(function (row) { return { name: row.label, value: row.count, url: row.url }; })
       }]
     };
+    // Below the donut the estimate may leave a blank strip or cut a row: once drawn, fit the height to the
+    // legend's real height (when this ECharts build lets us read it).
+    function fitLegend() {
+      if (domainsElement.clientWidth >= 520 || !domainChart.getViewOfComponentModel) { return; }
+      var model = domainChart.getModel && domainChart.getModel().getComponent("legend");
+      var view = model && domainChart.getViewOfComponentModel(model);
+      var height = view && view.group && view.group.getBoundingRect().height;
+      if (height > 0) {
+        domainsElement.style.height = Math.ceil(232 + height + 12) + "px";
+        domainChart.resize();
+      }
+    }
+    function relayout() {
+      domainChart.setOption(layout());
+      domainChart.resize();
+      fitLegend();
+    }
     domainChart.setOption(base);
-    domainChart.setOption(layout());
-    domainChart.resize();
+    relayout();
     domainChart.on("click", openRow);
     charts.push(domainChart);
-    domainChart.relayout = function () { domainChart.setOption(layout()); domainChart.resize(); };
+    domainChart.relayout = relayout;
   }
 
   window.addEventListener("resize", function () {
