@@ -68,9 +68,10 @@
     }
     var domainChart = echarts.init(domainsElement);
     var base = {
-      // 18 domains: the default 9 colours would repeat, giving two slices one colour.
+      // 21 supervision domains: the default 9 colours would repeat, giving two slices one colour.
       color: ["#206bc4", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc",
-              "#2f4554", "#c23531", "#61a0a8", "#d48265", "#749f83", "#ca8622", "#bda29a", "#6e7074", "#4b2e83"],
+              "#2f4554", "#c23531", "#61a0a8", "#d48265", "#749f83", "#ca8622", "#bda29a", "#6e7074", "#4b2e83",
+              "#00a19b", "#8c564b", "#b5bd00"],
       tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
       series: [{
         name: data.labels.domains,
