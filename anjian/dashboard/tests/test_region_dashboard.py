@@ -4,6 +4,7 @@ a link to the list that holds exactly that many rows; and the map's town outline
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -25,6 +26,8 @@ from anjian.regions.models import Region
 from anjian.regions.services import load_approximate_outlines
 
 pytestmark = pytest.mark.django_db
+
+TWO_TOWNS = Path(__file__).parents[2] / "regions" / "tests" / "fixtures" / "two_towns.geojson"
 
 LISTS = {
     "enterprises:enterprise_list": (Enterprise, EnterpriseFilterSet),
@@ -233,3 +236,28 @@ def test_dashboard_pages_have_no_inline_script(client, city):
             head, body = chunk.split(">", 1)
             if "src=" not in head:
                 assert 'type="application/json"' in head, (url, head)
+
+
+def test_approximate_areas_are_not_computed_per_request(client, city, monkeypatch):
+    """They are stored at load-reference time; the map only reads them."""
+    load_approximate_outlines()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("Voronoi cells computed during a request")
+
+    monkeypatch.setattr("anjian.regions.geometry.voronoi_areas", refuse)
+    client.force_login(city.city_supervisor)
+    features = client.get(reverse("map_towns")).json()["features"]
+    assert any(feature["properties"]["kind"] == "town" for feature in features)
+
+
+def test_real_outlines_replace_the_approximate_legend_entry(client, city, tmp_path):
+    from django.core.management import call_command
+
+    load_approximate_outlines()
+    call_command("load_boundaries", str(TWO_TOWNS))
+    client.force_login(city.town_a_supervisor)
+    content = client.get(reverse("map")).content.decode()
+    assert "镇街范围" in content and "镇街范围（示意）" not in content
+    towns = [f for f in client.get(reverse("map_towns")).json()["features"] if f["properties"]["kind"] == "town"]
+    assert [(t["properties"]["code"], t["properties"]["approximate"]) for t in towns] == [(city.town_a.code, False)]
