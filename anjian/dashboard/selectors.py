@@ -181,7 +181,8 @@ def map_geography(*, user: Any) -> dict:
         features.append({**outline, "properties": {**(outline.get("properties") or {}), "kind": "city"}})
     towns = region_selectors.outlines(user=user, level=RegionLevel.TOWN)
     levels = [(RegionLevel.TOWN, towns)]
-    if len(towns) <= 1:
+    # Village outlines only for someone who sees one town at most (a whole city of them would be megabytes).
+    if Region.objects.restrict(user, VIEW).filter(level=RegionLevel.TOWN).count() <= 1:
         levels.append((RegionLevel.VILLAGE, region_selectors.outlines(user=user, level=RegionLevel.VILLAGE)))
     for level, rows in levels:
         for row in rows:

@@ -261,3 +261,28 @@ def test_real_outlines_replace_the_approximate_legend_entry(client, city, tmp_pa
     assert "镇街范围" in content and "镇街范围（示意）" not in content
     towns = [f for f in client.get(reverse("map_towns")).json()["features"] if f["properties"]["kind"] == "town"]
     assert [(t["properties"]["code"], t["properties"]["approximate"]) for t in towns] == [(city.town_a.code, False)]
+
+
+def test_village_outlines_are_drawn_for_one_towns_staff_only(client, city, tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    square = [[113.77, 23.0], [113.78, 23.0], [113.78, 23.01], [113.77, 23.01], [113.77, 23.0]]
+    collection = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": code}, "geometry": {"type": "Polygon", "coordinates": [square]}}
+        for code in (city.village_a.code, city.village_b.code)
+    ]}
+    path = tmp_path / "villages.geojson"
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    call_command("load_boundaries", str(path))
+
+    def villages(user):
+        client.force_login(user)
+        features = client.get(reverse("map_towns")).json()["features"]
+        return [f["properties"]["code"] for f in features if f["properties"]["kind"] == "village"]
+
+    assert villages(city.town_a_supervisor) == [city.village_a.code]
+    assert villages(city.grid_worker_a) == [city.village_a.code]
+    # A whole city of villages would be megabytes: the city's map stays at town level.
+    assert villages(city.city_supervisor) == []
