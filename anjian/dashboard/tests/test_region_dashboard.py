@@ -215,6 +215,7 @@ def test_map_draws_the_visible_towns_approximate_outlines(client, city):
     response = client.get(reverse("map"))
     content = response.content.decode()
     assert "镇街范围（示意）" in content
+    assert 'id="approximate-note"' in content and "泰森多边形，以东莞市界裁剪" in content
     config = response.context["config"]
     assert config["dashboardUrl"].replace(config["dashboardPlaceholder"], city.town_a.code) == (
         reverse("region_dashboard", args=[city.town_a.code])
@@ -259,6 +260,7 @@ def test_real_outlines_replace_the_approximate_legend_entry(client, city, tmp_pa
     client.force_login(city.town_a_supervisor)
     content = client.get(reverse("map")).content.decode()
     assert "镇街范围" in content and "镇街范围（示意）" not in content
+    assert 'id="approximate-note"' not in content
     towns = [f for f in client.get(reverse("map_towns")).json()["features"] if f["properties"]["kind"] == "town"]
     assert [(t["properties"]["code"], t["properties"]["approximate"]) for t in towns] == [(city.town_a.code, False)]
 
