@@ -114,6 +114,14 @@
     }
   });
 
+  // Below zoom 10 (a phone showing the whole city) 36 town names pile on each other: hide them there; a tap on a
+  // town still names it in its popup.
+  function toggleLabels() {
+    map.getContainer().classList.toggle("anjian-labels-hidden", map.getZoom() < 10);
+  }
+  map.on("zoomend", toggleLabels);
+  toggleLabels();
+
   var pointsLayer = new PointsLayer().addTo(map);
   var backgroundBounds = null;
   var towns = [];  // town outline features, for "which town was clicked"
