@@ -288,3 +288,34 @@ def test_village_outlines_are_drawn_for_one_towns_staff_only(client, city, tmp_p
     assert villages(city.grid_worker_a) == [city.village_a.code]
     # A whole city of villages would be megabytes: the city's map stays at town level.
     assert villages(city.city_supervisor) == []
+
+
+def test_expiring_in_counts_the_same_enterprises_as_expiring_condition(city):
+    """The dashboards count with `expiring_in` (IN subqueries), the list filters with `expiring_condition` (EXISTS)."""
+    from anjian.enterprises import selectors as enterprise_selectors
+    from anjian.enterprises.tests.factories import LiabilityInsuranceFactory
+
+    today = timezone.localdate()
+    LiabilityInsuranceFactory(
+        enterprise=city.enterprise_b, valid_from=today - dt.timedelta(days=400), valid_to=today - dt.timedelta(days=3)
+    )
+    superseded = LicenceFactory(
+        enterprise=city.enterprise_a, valid_from=today - dt.timedelta(days=400), valid_to=today - dt.timedelta(days=1)
+    )
+    Licence.objects.filter(pk=superseded.pk).update(superseded=True)
+    for days in (None, 0, 60):
+        exists = set(Enterprise.objects.filter(enterprise_selectors.expiring_condition(as_of=today, days=days)))
+        listed = set(Enterprise.objects.filter(enterprise_selectors.expiring_in(as_of=today, days=days)))
+        assert exists == listed, days
+    assert city.enterprise_b in exists
+
+
+def test_home_of_town_staff_counts_the_same_as_their_town_dashboard(client, city):
+    """The home page narrows a town supervisor's counts to their town for speed: the figures must not change."""
+    client.force_login(city.town_a_supervisor)
+    home = client.get(reverse("home")).context
+    town = dashboard(client, city.town_a.code).context
+    assert [card["count"] for card in home["cards"]] == [card["count"] for card in town["cards"]]
+    assert [flag["count"] for flag in home["flags"]] == [flag["count"] for flag in town["flags"]]
+    assert home["chart_data"]["areas"] == town["chart_data"]["areas"]
+    assert home["domains"] == town["domains"]
