@@ -188,8 +188,9 @@ def check_boundaries(data: Any) -> BoundaryImport:
     return result
 
 
-def load_boundaries(path: str | Path) -> int:
-    """Import town and village outlines from a GeoJSON file, all or nothing; returns how many were stored.
+def load_boundaries(path: str | Path, *, check_only: bool = False) -> int:
+    """Import town and village outlines from a GeoJSON file, all or nothing; returns how many were stored (or, with
+    `check_only`, would be: nothing is written then).
 
     Raises BoundaryImportError with one Chinese line per problem (and writes nothing) when any feature is refused.
     A real outline replaces the region's approximate one.
@@ -204,6 +205,8 @@ def load_boundaries(path: str | Path) -> int:
     result = check_boundaries(data)
     if result.errors:
         raise BoundaryImportError(result.errors)
+    if check_only:
+        return len(result.outlines)
     with transaction.atomic():
         for region, geometry in result.outlines:
             west, south, east, north = geo.bbox(geometry)

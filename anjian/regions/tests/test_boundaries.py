@@ -265,3 +265,19 @@ def test_command_help_documents_the_code_properties():
 
     for name in ("code", "adcode", "代码", "Polygon", "MultiPolygon", "4419"):
         assert name in Command.help
+
+
+def test_check_only_reports_and_writes_nothing(tmp_path):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("load_boundaries", str(FIXTURE), "--check", stdout=out)
+    assert "检查通过：2 个区划的范围可以导入（未写入）" in out.getvalue()
+    assert not RegionOutline.objects.exists()
+
+    data = fixture_data()
+    data["features"][0]["properties"] = {"code": "440300000000"}
+    err = StringIO()
+    with pytest.raises(CommandError, match="未导入任何范围"):
+        call_command("load_boundaries", write(tmp_path, data), "--check", stdout=StringIO(), stderr=err)
+    assert "不是东莞市（4419）的代码" in err.getvalue()

@@ -14,12 +14,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE", help="GeoJSON 文件（UTF-8）")
+        parser.add_argument("--check", action="store_true", help="只检查文件并报告，不写入数据库")
 
     def handle(self, *args, **options):
         try:
-            count = load_boundaries(options["file"])
+            count = load_boundaries(options["file"], check_only=options["check"])
         except BoundaryImportError as error:
             for line in error.errors:
                 self.stderr.write(line)
             raise CommandError(f"未导入任何范围：发现 {len(error.errors)} 处错误（见上）。") from error
-        self.stdout.write(f"已导入 {count} 个区划的范围。")
+        if options["check"]:
+            self.stdout.write(f"检查通过：{count} 个区划的范围可以导入（未写入）。")
+        else:
+            self.stdout.write(f"已导入 {count} 个区划的范围。")
