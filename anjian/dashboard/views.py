@@ -34,7 +34,7 @@ COMPACT_JSON = {"separators": (",", ":"), "ensure_ascii": False}
 
 
 def _with_query(url: str, **params: str) -> str:
-    return f"{url}?{urlencode(params)}"
+    return f"{url}?{urlencode(params)}" if params else url
 
 
 @require_safe
