@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,20 +14,27 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
-from anjian.accounts.roles import Home
+from anjian.accounts.roles import ROLES, Home, Reach
 from anjian.dashboard import selectors
 from anjian.enterprises import selectors as enterprise_selectors
 from anjian.enterprises.choices import FLAG_FIELDS, SupervisionDomain
+from anjian.regions import selectors as region_selectors
+from anjian.regions.choices import RegionLevel
+from anjian.regions.models import Region
 
 # A placeholder id reversed into the detail URL; the map script puts the clicked point's id in its place.
 DETAIL_ID_PLACEHOLDER = 999999999
+DASHBOARD_CODE_PLACEHOLDER = "000000000000"
+
+# Roles whose reach lies inside their own region's subtree (Reach.REGION, and departments: a region and domains).
+REGION_BOUND_ROLES = frozenset(role for role, spec in ROLES.items() if spec.reach in (Reach.REGION, Reach.DEPARTMENT))
 
 # Compact JSON: the points answer for a whole city is megabytes, so no spaces and Chinese names unescaped.
 COMPACT_JSON = {"separators": (",", ":"), "ensure_ascii": False}
 
 
 def _with_query(url: str, **params: str) -> str:
-    return f"{url}?{urlencode(params)}"
+    return f"{url}?{urlencode(params)}" if params else url
 
 
 @require_safe
@@ -41,59 +48,112 @@ def home(request: HttpRequest) -> HttpResponse:
             else []
         )
         return render(request, "dashboard/home_enterprise.html", {"enterprise": enterprise, "warnings": warnings})
+    return _overview(request, None)
 
+
+@require_safe
+def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    """The dashboard of one region (city, town or village) in the user's jurisdiction; 404 for any other code."""
+    if request.user.home is Home.ENTERPRISE:
+        raise Http404
+    region = selectors.dashboard_region(user=request.user, code=code)
+    if region is None:
+        raise Http404
+    return _overview(request, region)
+
+
+def _own_region(user) -> Region | None:
+    """The region of a staff user whose reach lies inside its subtree (town and village staff, departments)."""
+    if getattr(user, "role", None) in REGION_BOUND_ROLES:
+        return user.region
+    return None
+
+
+def _overview(request: HttpRequest, region: Region | None) -> HttpResponse:
+    """Counts, charts and warnings of `region` (or the user's whole reach on the home page); every count is a link
+    to the list it counts, filtered the same way (the region's subtree and the count's own filter)."""
+    user = request.user
     list_url = reverse("enterprises:enterprise_list")
-    totals = selectors.enterprise_totals(user=user, as_of=timezone.localdate())
-    records = selectors.expiring_record_counts(user=user)
-    towns = selectors.town_counts(user=user)
-    domains = selectors.domain_counts(user=user)
+    scope = {"region": region.code} if region else {}
+    # On the home page a town supervisor's or grid worker's counts are also narrowed to their own region's subtree:
+    # the same rows (their reach lies inside it), but the database then starts from that region's few villages
+    # instead of scanning every enterprise of the city (see selectors._within).
+    within = region or _own_region(user)
+    totals = selectors.enterprise_totals(user=user, as_of=timezone.localdate(), region=within)
+    records = selectors.expiring_record_counts(user=user, region=within)
+    domains = selectors.domain_counts(user=user, region=within)
     cards = [
-        {"label": _("生产经营单位"), "count": totals["total"], "url": list_url, "colour": "primary"},
+        {
+            "label": _("生产经营单位"),
+            "count": totals["total"],
+            "url": _with_query(list_url, **scope),
+            "colour": "primary",
+        },
         {
             "label": _("危险化学品重大危险源"),
             "count": totals["major_hazard"],
-            "url": _with_query(list_url, major_hazard="true"),
+            "url": _with_query(list_url, **scope, major_hazard="true"),
             "colour": "danger",
         },
         {
             "label": _("三小场所"),
             "count": totals["small_venue"],
-            "url": _with_query(list_url, small_venue="true"),
+            "url": _with_query(list_url, **scope, small_venue="true"),
             "colour": "info",
         },
         {
             "label": _("证照到期预警单位"),
             "count": totals["expiring"],
-            "url": _with_query(list_url, expiring="true"),
+            "url": _with_query(list_url, **scope, expiring="true"),
             "colour": "warning",
         },
+    ]
+    # Every key-supervision flag, each a link to the list of those enterprises (e.g. 粉尘涉爆 in this town).
+    flags = [
+        {"name": name, "label": label, "count": totals[name], "url": _with_query(list_url, **scope, **{name: "true"})}
+        for name, label in FLAG_FIELDS.items()
     ]
     expiring = [
         {
             "label": _("到期预警许可证"),
             "count": records["licence"],
-            "url": _with_query(reverse("enterprises:licence_list"), expiring="true"),
+            "url": _with_query(reverse("enterprises:licence_list"), **scope, expiring="true"),
         },
         {
             "label": _("到期预警安责险"),
             "count": records["insurance"],
-            "url": _with_query(reverse("enterprises:insurance_list"), expiring="true"),
+            "url": _with_query(reverse("enterprises:insurance_list"), **scope, expiring="true"),
         },
         {
             "label": _("到期预警档案"),
             "count": records["archive"],
-            "url": _with_query(reverse("enterprises:archive_list"), expiring="true"),
+            "url": _with_query(reverse("enterprises:archive_list"), **scope, expiring="true"),
         },
     ]
-    # Someone who sees one town (a town supervisor, a grid worker) learns nothing from a single bar:
-    # their chart breaks the town down by village instead.
-    if len(towns) == 1:
-        areas, area_title = selectors.village_counts(user=user), _("各村（社区）生产经营单位数量")
+    if region is None:
+        towns = selectors.town_counts(user=user)
+        # Someone who sees one town (a town supervisor, a grid worker) learns nothing from a single bar:
+        # their chart breaks the town down by village instead.
+        by_village = len(towns) == 1
+    else:
+        towns = selectors.town_counts(user=user) if region.level == RegionLevel.CITY else []
+        by_village = region.level == RegionLevel.TOWN
+    if by_village:
+        areas, area_title = selectors.village_counts(user=user, region=within), _("各村（社区）生产经营单位数量")
     else:
         areas, area_title = towns, _("各镇街生产经营单位数量")
+    area_rows = [
+        {
+            **row,
+            # A bar opens that town's (village's) dashboard; its count in the table opens the list.
+            "dashboard": reverse("region_dashboard", args=[row["code"]]),
+            "url": _with_query(list_url, region=row["code"]),
+        }
+        for row in areas
+    ]
     chart_data = {
-        "areas": [{**row, "url": _with_query(list_url, region=row["code"])} for row in areas],
-        "domains": [{**row, "url": _with_query(list_url, domain=row["domain"])} for row in domains],
+        "areas": area_rows,
+        "domains": [{**row, "url": _with_query(list_url, **scope, domain=row["domain"])} for row in domains],
         "labels": {
             "areas": area_title,
             "domains": _("各行业领域生产经营单位数量"),
@@ -101,9 +161,14 @@ def home(request: HttpRequest) -> HttpResponse:
         },
     }
     context = {
+        "region": region,
+        "trail": selectors.region_trail(user=user, region=region) if region else [],
+        "map_url": _with_query(reverse("map"), **scope),
         "cards": cards,
+        "flags": flags,
         "expiring": expiring,
         "towns": towns,
+        "areas": area_rows,
         "area_title": area_title,
         "domains": domains,
         "chart_data": chart_data,
@@ -118,6 +183,9 @@ def enterprise_map(request: HttpRequest) -> HttpResponse:
     config = {
         "pointsUrl": reverse("map_points"),
         "townsUrl": reverse("map_towns"),
+        # The clicked town's code replaces the placeholder: a click on a town area opens its dashboard.
+        "dashboardUrl": reverse("region_dashboard", args=[DASHBOARD_CODE_PLACEHOLDER]),
+        "dashboardPlaceholder": DASHBOARD_CODE_PLACEHOLDER,
         "detailUrl": detail_url,
         "detailPlaceholder": str(DETAIL_ID_PLACEHOLDER),
         "tileUrl": settings.ANJIAN_MAP_TILE_URL,
@@ -128,6 +196,8 @@ def enterprise_map(request: HttpRequest) -> HttpResponse:
             "error": _("加载失败："),
             "majorHazard": _("危险化学品重大危险源"),
             "details": _("查看详情"),
+            "townDashboard": _("查看本镇街仪表盘"),
+            "approximate": _("示意范围（由镇街中心点推算，非法定界线）"),
         },
     }
     flags = [
@@ -142,6 +212,7 @@ def enterprise_map(request: HttpRequest) -> HttpResponse:
         "q": request.GET.get("q", ""),
         "region": request.GET.get("region", ""),
         "has_tiles": bool(settings.ANJIAN_MAP_TILE_URL),
+        "outline_kinds": region_selectors.outline_kinds(user=request.user),
     }
     return render(request, "dashboard/map.html", context)
 

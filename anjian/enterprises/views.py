@@ -42,6 +42,7 @@ from anjian.enterprises.tables import (
     expiry_label,
     flag_badges,
 )
+from anjian.regions import selectors as region_selectors
 from anjian.regions.selectors import region_choices
 
 
@@ -134,6 +135,10 @@ class EnterpriseDetailView(ObjectDetailView):
             "flag_badges": flag_badges(obj),
             "all_flags": [(label, getattr(obj, field)) for field, label in FLAG_FIELDS.items()],
             "warnings": selectors.expiry_warnings(enterprise=obj, as_of=today),
+            # Non-blocking: coordinates outside the town's real outline (none is checked against a 示意 area).
+            "location_warning": region_selectors.town_outline_mismatch(
+                region=obj.region, latitude=obj.latitude, longitude=obj.longitude
+            ),
             "sections": sections,
             "panels": enterprise_panels(self.request, obj),
         }

@@ -16,4 +16,7 @@ class RegionsConfig(ModuleConfig):
         ApiRoute("regions", "anjian.regions.api.views.RegionViewSet", "region"),
         ApiRoute("parks", "anjian.regions.api.views.IndustrialParkViewSet", "park"),
     )
-    reference = (ReferenceLoader(_("行政区划与园区"), "anjian.regions.services.load_divisions"),)
+    reference = (
+        ReferenceLoader(_("行政区划与园区"), "anjian.regions.services.load_divisions"),
+        ReferenceLoader(_("镇街示意范围"), "anjian.regions.services.load_approximate_outlines"),
+    )

@@ -86,3 +86,37 @@ class IndustrialPark(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RegionOutline(ScopedModel):
+    """The outline of a town or village: a GeoJSON geometry (Polygon or MultiPolygon, lng/lat) and its bbox.
+
+    Kept apart from Region so lists of the tree never read geometry and its history stays small. `approximate`
+    marks the 示意 town areas computed from the town centres (Voronoi cells clipped to the city outline, see
+    data/SOURCES.md) until `anjian load-boundaries` brings real outlines; checks of coordinates use real ones only.
+    The bbox columns answer "which outlines may contain this point" from an index before any geometry is read.
+    """
+
+    region = models.OneToOneField(
+        Region, verbose_name=_("行政区划"), on_delete=models.CASCADE, related_name="outline", primary_key=True
+    )
+    geometry = models.JSONField(_("范围（GeoJSON）"))
+    west = models.FloatField(_("最小经度"))
+    south = models.FloatField(_("最小纬度"))
+    east = models.FloatField(_("最大经度"))
+    north = models.FloatField(_("最大纬度"))
+    approximate = models.BooleanField(_("示意范围"), default=False)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+
+    scope: ClassVar[Scope] = Scope(region_code="region__code", across_domains=True)
+    policy: ClassVar[dict[str, frozenset[str]]] = {
+        role: READ_ONLY for role in Role if role != Role.CITY_ADMIN
+    }
+
+    class Meta:
+        verbose_name = _("区划范围")
+        verbose_name_plural = _("区划范围")
+        indexes = [models.Index(fields=["west", "east", "south", "north"], name="outline_bbox")]
+
+    def __str__(self) -> str:
+        return str(self.region)

@@ -114,8 +114,59 @@
     }
   });
 
+  // Below zoom 10 (a phone showing the whole city) 36 town names pile on each other: hide them there; a tap on a
+  // town still names it in its popup.
+  function toggleLabels() {
+    map.getContainer().classList.toggle("anjian-labels-hidden", map.getZoom() < 10);
+  }
+  map.on("zoomend", toggleLabels);
+  toggleLabels();
+
   var pointsLayer = new PointsLayer().addTo(map);
   var backgroundBounds = null;
+  var towns = [];  // town outline features, for "which town was clicked"
+
+  // Ray casting over a GeoJSON Polygon or MultiPolygon ([lng, lat] rings; holes count by parity).
+  function inRing(ring, x, y) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) { inside = !inside; }
+    }
+    return inside;
+  }
+  function inGeometry(geometry, x, y) {
+    var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+    return polygons.some(function (rings) {
+      var inside = false;
+      rings.forEach(function (ring) { if (inRing(ring, x, y)) { inside = !inside; } });
+      return inside;
+    });
+  }
+  function townAt(latlng) {
+    for (var i = 0; i < towns.length; i++) {
+      if (inGeometry(towns[i].geometry, latlng.lng, latlng.lat)) { return towns[i]; }
+    }
+    return null;
+  }
+  function townContent(feature) {
+    var wrapper = document.createElement("div");
+    var name = document.createElement("div");
+    name.className = "fw-semibold";
+    name.textContent = feature.properties.name;
+    wrapper.appendChild(name);
+    var link = document.createElement("a");
+    link.href = config.dashboardUrl.replace(config.dashboardPlaceholder, feature.properties.code);
+    link.textContent = config.text.townDashboard;
+    wrapper.appendChild(link);
+    if (feature.properties.approximate) {
+      var note = document.createElement("div");
+      note.className = "text-secondary small";
+      note.textContent = config.text.approximate;
+      wrapper.appendChild(note);
+    }
+    return wrapper;
+  }
 
   function popupContent(point) {
     var wrapper = document.createElement("div");
@@ -136,6 +187,12 @@
     var point = pointsLayer.nearest(event.containerPoint);
     if (point) {
       L.popup().setLatLng([point[0], point[1]]).setContent(popupContent(point)).openOn(map);
+      return;
+    }
+    // Not on a point: the town under the click, with a link to its dashboard.
+    var town = townAt(event.latlng);
+    if (town) {
+      L.popup().setLatLng(event.latlng).setContent(townContent(town)).openOn(map);
     }
   });
   map.on("mousemove", function (event) {
@@ -197,8 +254,13 @@
     return fetch(config.townsUrl, { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : { features: [] }; })
       .then(function (collection) {
-        var outline = collection.features.filter(function (feature) { return feature.properties.kind !== "label"; });
-        var labels = collection.features.filter(function (feature) { return feature.properties.kind === "label"; });
+        function ofKind(kind) {
+          return collection.features.filter(function (feature) { return feature.properties.kind === kind; });
+        }
+        var outline = ofKind("city");
+        var labels = ofKind("label");
+        towns = ofKind("town");
+        var villages = ofKind("village");
         if (outline.length) {
           var layer = L.geoJSON(outline, {
             interactive: false,
@@ -206,6 +268,20 @@
           }).addTo(map);
           backgroundBounds = layer.getBounds();
         }
+        // Town (and, for one town's staff, village) outlines; the 示意 ones dashed and grey.
+        [[towns, 1.2], [villages, 0.8]].forEach(function (pair) {
+          if (!pair[0].length) { return; }
+          L.geoJSON(pair[0], {
+            interactive: false,
+            style: function (feature) {
+              var approximate = feature.properties.approximate;
+              return {
+                color: approximate ? "#7a8794" : "#206bc4", weight: pair[1], dashArray: approximate ? "4 4" : null,
+                fill: true, fillColor: "#206bc4", fillOpacity: 0.03
+              };
+            }
+          }).addTo(map);
+        });
         labels.forEach(function (feature) {
           var text = document.createElement("span");
           text.textContent = feature.properties.name;
