@@ -123,6 +123,7 @@ class User(AbstractUser):
     place_code = models.CharField(_("所在区划代码"), max_length=12, blank=True, db_index=True, editable=False)
 
     objects = ScopedUserManager()
+    workflow: ClassVar[None] = None  # the generic detail page asks; accounts have no workflow
     scope: ClassVar[Scope] = Scope(region_code="place_code", enterprise="enterprise_id")
     # The user-management actions besides view/add/change (issue 7 item 3); who may take them on whom is also
     # limited by the role table's `manages` (anjian.accounts.services).

@@ -51,9 +51,9 @@ def managed_users(actor: Any, action: str = VIEW) -> QuerySet:
     """The accounts `actor` may `action` in user management: the gate, narrowed to the roles it manages. Superusers
     are managed by superusers only, and one's own account only through the profile page (it is listed, not
     changed)."""
-    queryset = User.objects.restrict(actor, action).filter(role__in=sorted(roles_managed_by(actor)))
+    queryset = User.objects.restrict(actor, action)
     if not getattr(actor, "is_superuser", False):
-        queryset = queryset.filter(is_superuser=False)
+        queryset = queryset.filter(role__in=sorted(roles_managed_by(actor)), is_superuser=False)
     if action not in (VIEW, EXPORT):
         queryset = queryset.exclude(pk=actor.pk)
     return queryset
@@ -84,6 +84,12 @@ def _reason(reason: str, *, required: bool) -> str:
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationError({"reason": _("理由不能超过 %(max)d 个字。") % {"max": REASON_MAX_LENGTH}})
     return reason
+
+
+def _account(user: Any) -> Any:
+    """The account itself when a page passes `request.user` (a lazy wrapper, which the audit log cannot place)."""
+    user.pk  # noqa: B018 - evaluates a lazy wrapper
+    return getattr(user, "_wrapped", user)
 
 
 def one_time_password(length: int = 14) -> str:
@@ -209,7 +215,7 @@ def user_password_changed(*, actor: Any, user: User) -> User:
         if user.must_change_password:
             user.must_change_password = False
             user.save(update_fields=["must_change_password"])
-        audit.record(actor=actor, action="user.change_password", obj=user)
+        audit.record(actor=actor, action="user.change_password", obj=_account(user))
     return user
 
 
@@ -256,7 +262,8 @@ def token_issue(*, actor: Any, user: User, name: str = "api", now: Any = None) -
             user=user, name=(name or "api")[:64], key=_new_key(), created=now,
             expires=now + timedelta(days=settings.ANJIAN_API_TOKEN_DAYS),
         )
-        audit.record(actor=actor, action="user.issue_token", obj=user, data={"token": token.pk, "name": token.name})
+        audit.record(actor=actor, action="user.issue_token", obj=_account(user),
+                     data={"token": token.pk, "name": token.name})
     return token
 
 
@@ -284,7 +291,7 @@ def token_revoke(*, actor: Any, user: User, token: ApiToken, reason: str = "") -
     with transaction.atomic():
         token.revoked = timezone.now()
         token.save(update_fields=["revoked"])
-        audit.record(actor=actor, action="user.revoke_token", obj=user, reason=reason,
+        audit.record(actor=actor, action="user.revoke_token", obj=_account(user), reason=reason,
                      data={"token": token.pk, "name": token.name})
     return token
 
@@ -302,7 +309,8 @@ def token_rotate(*, actor: Any, user: User, token: ApiToken) -> ApiToken:
         token.save(update_fields=["revoked"])
         new = ApiToken.objects.create(user=user, name=token.name, key=_new_key(), created=now,
                                       expires=now + timedelta(days=settings.ANJIAN_API_TOKEN_DAYS))
-        audit.record(actor=actor, action="user.rotate_token", obj=user, data={"token": new.pk, "replaces": token.pk})
+        audit.record(actor=actor, action="user.rotate_token", obj=_account(user),
+                     data={"token": new.pk, "replaces": token.pk})
     return new
 
 
