@@ -218,7 +218,16 @@ class User(AbstractUser):
             return f"{self.region.name} · {'、'.join(labels.get(code, code) for code in self.domains)}"
         if self.region_id:
             return str(self.region.name)
+        if self.role == Role.EXPERT and self.pk:
+            # From the reach the gate computes once per request anyway: no query of its own on most pages.
+            return str(_("指派企业 %(count)d 家")) % {"count": len(self.reach().enterprise_ids)}
         return ""
+
+    def get_role_display(self) -> str:
+        """The role's label; a superuser without a role is the system administrator (the page header shows it)."""
+        if not self.role and self.is_superuser:
+            return str(_("系统管理员"))
+        return str(dict(Role.choices).get(self.role, self.role))
 
     @property
     def home(self) -> Home:

@@ -419,7 +419,7 @@ def test_the_owner_issues_rotates_and_revokes_its_tokens_on_the_profile(personas
     ("town_a_supervisor", "镇街监管人员", "东城街道"),
     ("grid_worker_a", "村（社区）网格员", None),
     ("enterprise_a_user", "企业安全管理人员", "东城甲企业有限公司"),
-    ("expert_a", "专家", None),
+    ("expert_a", "专家", "指派企业 1 家"),
     ("department_a_supervisor", "行业部门监管人员", "东城街道"),
 ])
 def test_the_user_menu_shows_name_role_and_jurisdiction(personas, persona, role, jurisdiction):
@@ -431,8 +431,11 @@ def test_the_user_menu_shows_name_role_and_jurisdiction(personas, persona, role,
     menu = menu[:menu.index("</ul>")]
     assert "陈小明" in menu  # family name first, as Chinese is written
     assert f'data-testid="user-role">{role}<' in menu
-    expected = jurisdiction or (personas.village_a.name if persona == "grid_worker_a" else None)
-    if expected:
-        assert expected in menu
-    else:
-        assert 'data-testid="user-jurisdiction"' not in menu
+    expected = jurisdiction or personas.village_a.name
+    assert f'data-testid="user-jurisdiction">{expected}' in menu
+
+
+def test_a_superuser_without_a_role_is_the_system_administrator(personas):
+    root = User.objects.create_superuser("root", password=PASSWORD)
+    html = page_text(client_for(root).get(reverse("profile")))
+    assert 'data-testid="user-role">系统管理员<' in html
