@@ -6,6 +6,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from django.utils.dateparse import parse_datetime
 
 # Tokens issued before this migration (DRF's authtoken table) keep working until they expire.
 LEGACY_TOKEN_DAYS = 90
@@ -37,6 +38,11 @@ def copy_drf_tokens(apps, schema_editor):
         cursor.execute("SELECT key, user_id, created FROM authtoken_token")
         rows = cursor.fetchall()
     for key, user_id, created in rows:
+        # A raw cursor answers the stored UTC time (SQLite: as text, without its zone).
+        if isinstance(created, str):
+            created = parse_datetime(created)
+        if created is not None and django.utils.timezone.is_naive(created):
+            created = django.utils.timezone.make_aware(created, datetime.timezone.utc)
         ApiToken.objects.create(
             user_id=user_id, name="api", key=key, created=created or now,
             expires=now + datetime.timedelta(days=LEGACY_TOKEN_DAYS),

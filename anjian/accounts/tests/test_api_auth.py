@@ -321,3 +321,60 @@ def test_a_deactivated_users_token_is_refused(personas):
     personas.grid_worker_a.is_active = False
     personas.grid_worker_a.save()
     assert api(token).status_code in (401, 403)
+
+
+def test_tokens_of_drf_authtoken_are_carried_over_by_the_migration(personas):
+    """Migration 0004 copies the keys of DRF's authtoken table (if a database has one), so clients keep working."""
+    import importlib
+    import types
+
+    from django.apps import apps
+    from django.db import connection
+
+    from anjian.accounts.models import ApiToken
+
+    migration = importlib.import_module("anjian.accounts.migrations.0004_user_management")
+    key = "0123456789abcdef0123456789abcdef01234567"
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamp, user_id bigint)")
+        cursor.execute("INSERT INTO authtoken_token VALUES (%s, %s, %s)",
+                       [key, "2026-11-30 08:00:00", personas.grid_worker_a.pk])
+    migration.copy_drf_tokens(apps, types.SimpleNamespace(connection=connection))
+    token = ApiToken.objects.get(key=key)
+    assert token.user == personas.grid_worker_a and token.created.tzinfo is not None and token.is_active()
+    assert api(key).status_code == 200
+
+
+def test_the_migration_places_existing_accounts_on_the_tree(personas):
+    import importlib
+
+    from django.apps import apps
+
+    from anjian.accounts.models import User
+
+    migration = importlib.import_module("anjian.accounts.migrations.0004_user_management")
+    User.objects.update(place_code="")
+    migration.place_accounts(apps, None)
+    places = dict(User.objects.values_list("username", "place_code"))
+    assert places["grid_worker_a"] == personas.village_a.code
+    assert places["enterprise_a_user"] == personas.enterprise_a.region.code
+    assert places["expert_a"] == ""
+
+
+def test_migrate_creates_the_cache_table(personas):
+    """`anjian migrate` (and with it `anjian demo` and a fresh checkout) makes the database cache's table: migration
+    0005 runs createcachetable (the test database gets one from Django's test runner anyway, so drop it first)."""
+    import importlib
+    import types
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("anjian.accounts.migrations.0005_cache_table")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE anjian_cache")
+    assert "anjian_cache" not in connection.introspection.table_names()
+    migration.create_cache_table(apps, types.SimpleNamespace(connection=connection))
+    assert "anjian_cache" in connection.introspection.table_names()
+    cache.set("probe", 1)
+    assert cache.get("probe") == 1

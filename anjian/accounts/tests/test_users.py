@@ -439,3 +439,13 @@ def test_a_superuser_without_a_role_is_the_system_administrator(personas):
     root = User.objects.create_superuser("root", password=PASSWORD)
     html = page_text(client_for(root).get(reverse("profile")))
     assert 'data-testid="user-role">系统管理员<' in html
+
+
+def test_a_user_who_must_change_the_password_may_still_sign_out(personas):
+    grid = personas.grid_worker_a
+    grid.must_change_password = True
+    grid.save()
+    client = client_for(grid)
+    assert client.get("/static/missing.css").status_code == 404  # static files are not redirected
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302 and response["Location"] == reverse("login")
