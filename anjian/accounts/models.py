@@ -195,11 +195,14 @@ class User(AbstractUser):
         # Any change of password (self-service, an administrator's reset, the CLI, the admin site) ends the API
         # tokens issued under the old one (issue 7 item 8). A rehash at login sets no new password: not counted.
         password_changed = self._password is not None and not self._state.adding
-        place = self.locate()
-        if place != self.place_code:
-            self.place_code = place
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "place_code"}
+        fields = kwargs.get("update_fields")
+        # Only a save that may change the region or the enterprise looks the place up (not the login's last_login).
+        if fields is None or {"region", "region_id", "enterprise", "enterprise_id"} & set(fields):
+            place = self.locate()
+            if place != self.place_code:
+                self.place_code = place
+                if fields is not None:
+                    kwargs["update_fields"] = {*fields, "place_code"}
         super().save(**kwargs)
         self.forget_jurisdiction()
         if password_changed:

@@ -85,7 +85,7 @@ class TestUserRules:
     def test_jurisdiction_label(self, personas):
         assert personas.town_a_supervisor.jurisdiction_label == "东城街道"
         assert personas.enterprise_a_user.jurisdiction_label == personas.enterprise_a.name
-        assert personas.expert_a.jurisdiction_label == ""
+        assert personas.expert_a.jurisdiction_label == "指派企业 1 家"  # its assignments (the user menu shows it)
 
     def test_town_supervisor_jurisdiction_is_its_town_prefix(self, personas):
         jurisdiction = personas.town_a_supervisor.jurisdiction(VIEW, Enterprise)
