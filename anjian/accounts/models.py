@@ -184,11 +184,12 @@ class User(AbstractUser):
         return f"{self.last_name}{self.first_name}".strip()
 
     def locate(self) -> str:
-        """The region code the account hangs on: its region's, else its enterprise's."""
+        """The region code the account hangs on: an enterprise user's enterprise's (whatever region it was also
+        given), else its region's, else its enterprise's."""
+        if self.enterprise_id and (self.role == Role.ENTERPRISE_USER or not self.region_id):
+            return str(self.enterprise.region.code) if self.enterprise.region_id else ""
         if self.region_id:
             return str(self.region.code)
-        if self.enterprise_id:
-            return str(self.enterprise.region.code) if self.enterprise.region_id else ""
         return ""
 
     def save(self, **kwargs: Any) -> None:  # Django 5.1 deprecated save()'s positional arguments

@@ -37,9 +37,14 @@ def follow_enterprise_region(sender: Any, instance: Any, created: bool = False, 
     loaded = getattr(instance, "_loaded_values", None)
     if loaded is not None and loaded.get("region_id") == instance.region_id:
         return
+    from django.db.models import Q
+
     from anjian.accounts.models import User
+    from anjian.accounts.roles import Role
 
     code = str(instance.region.code) if instance.region_id else ""
-    User.objects.filter(enterprise_id=instance.pk, region__isnull=True).exclude(place_code=code).update(
+    # The accounts User.locate places by their enterprise.
+    placed_by_enterprise = Q(role=Role.ENTERPRISE_USER) | Q(region__isnull=True)
+    User.objects.filter(placed_by_enterprise, enterprise_id=instance.pk).exclude(place_code=code).update(
         place_code=code
     )

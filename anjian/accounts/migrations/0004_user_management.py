@@ -13,13 +13,13 @@ LEGACY_TOKEN_DAYS = 90
 
 
 def place_accounts(apps, schema_editor):
-    """Fill User.place_code: the region's code, else the enterprise's region's."""
+    """Fill User.place_code as User.locate does: an enterprise user's enterprise's region, else its region."""
     User = apps.get_model("accounts", "User")
     for user in User.objects.select_related("region", "enterprise__region").iterator():
-        if user.region_id:
+        if user.enterprise_id and (user.role == "enterprise_user" or not user.region_id):
+            code = user.enterprise.region.code if user.enterprise.region_id else ""
+        elif user.region_id:
             code = user.region.code
-        elif user.enterprise_id and user.enterprise.region_id:
-            code = user.enterprise.region.code
         else:
             code = ""
         if code != user.place_code:

@@ -270,6 +270,15 @@ def test_town_a_edits_its_grid_worker_but_cannot_promote_or_move_it(personas):
     assert grid.region == personas.village_a and grid.place_code == personas.village_a.code
 
 
+def test_an_enterprise_user_hangs_on_its_enterprise_whatever_region_it_was_given(personas):
+    user = personas.enterprise_a_user
+    user.region = personas.village_b  # a stray region on an enterprise user
+    user.save()
+    assert user.place_code == personas.enterprise_a.region.code
+    assert managed_users(personas.town_a_supervisor).filter(pk=user.pk).exists()
+    assert not managed_users(personas.town_b_supervisor).filter(pk=user.pk).exists()
+
+
 def test_an_enterprise_moving_town_takes_its_accounts_along(personas):
     enterprise = personas.enterprise_a
     enterprise.region = personas.village_b
