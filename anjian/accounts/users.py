@@ -112,9 +112,12 @@ class UserTable(BaseTable):
         return record.get_full_name()
 
     def render_jurisdiction(self, record):
-        return record.jurisdiction_label or "—"
+        return self.value_jurisdiction(record) or "—"
 
     def value_jurisdiction(self, record):
+        if record.role == Role.EXPERT:
+            # From the prefetched assignments (the label would ask the database once per expert).
+            return _("指派企业 %(count)d 家") % {"count": len(record.assigned_enterprises.all())}
         return record.jurisdiction_label
 
     def render_locked(self, record):
@@ -144,7 +147,7 @@ class UserListView(ManagedUsersMixin, ObjectListView):
     def get_queryset(self, action: str) -> QuerySet:
         if not services.manages_anyone(self.request.user):
             raise PermissionDenied(_("您无权管理用户。"))
-        return super().get_queryset(action)
+        return super().get_queryset(action).prefetch_related("assigned_enterprises")
 
     def get_table(self, queryset: QuerySet) -> BaseTable:
         return self.table_class(queryset, user=self.request.user, locked=locked_usernames())

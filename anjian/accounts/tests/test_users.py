@@ -458,3 +458,19 @@ def test_a_user_who_must_change_the_password_may_still_sign_out(personas):
     assert client.get("/static/missing.css").status_code == 404  # static files are not redirected
     response = client.post(reverse("logout"))
     assert response.status_code == 302 and response["Location"] == reverse("login")
+
+
+def test_the_list_asks_the_database_a_fixed_number_of_times(personas, django_assert_max_num_queries):
+    """No query per row: experts' assignments are prefetched, lockouts read once."""
+    client = client_for(personas.city_admin)
+    client.get(reverse("user_list"))  # warm the session and the content types
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("user_list"))
+    for n in range(15):
+        expert = User(username=f"expert_{n}", role=Role.EXPERT)
+        expert.set_unusable_password()
+        expert.save()
+        expert.assigned_enterprises.add(personas.enterprise_a)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("user_list"))
+    assert "指派企业 1 家" in page_text(response)
