@@ -177,7 +177,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # from these proxies (comma-separated IP addresses or CIDR networks, e.g. "127.0.0.1,10.0.0.0/8"); default none.
 ANJIAN_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("ANJIAN_TRUSTED_PROXIES", "").split(",") if p.strip()]
 AXES_CLIENT_IP_CALLABLE = "anjian.core.network.client_ip"
-# API tokens expire this many days after they are issued (anjian.accounts.tokens).
+# API tokens expire this many days after they are issued (anjian.accounts.services).
 ANJIAN_API_TOKEN_DAYS = int(os.environ.get("ANJIAN_API_TOKEN_DAYS", "90"))
 
 # One cache for every worker (rate limits count there): a database table by default (created by the accounts

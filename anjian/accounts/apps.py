@@ -30,6 +30,10 @@ class AccountsConfig(ModuleConfig):
         from anjian.accounts.policy import check_policy_roles, follow_enterprise_region, forget_assignments
 
         check_policy_roles(apps.get_models())
+        # The login lockout and the token throttle read client addresses through these proxies.
+        from anjian.core.network import check_trusted_proxies
+
+        check_trusted_proxies()
         # Decisions on one's own account, which are no action of the gate (the others are User.actions).
         from anjian.core import audit
 

@@ -26,6 +26,18 @@ def trusted_networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries if entry.strip())
 
 
+def check_trusted_proxies() -> None:
+    """Refuse to start with an ANJIAN_TRUSTED_PROXIES entry that is no address or network (rather than at the first
+    request, or by ignoring it)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    entries = tuple(getattr(settings, "ANJIAN_TRUSTED_PROXIES", ()) or ())
+    try:
+        trusted_networks(entries)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"ANJIAN_TRUSTED_PROXIES: {error}") from error
+
+
 def parse_address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         address = ipaddress.ip_address(value.strip())
@@ -64,4 +76,4 @@ def client_ip(request: Any) -> str:
     return closest
 
 
-__all__ = ["client_ip", "is_trusted", "parse_address", "trusted_networks"]
+__all__ = ["check_trusted_proxies", "client_ip", "is_trusted", "parse_address", "trusted_networks"]

@@ -61,3 +61,15 @@ def test_ipv6_and_mapped_addresses(settings):
     assert client_ip(request("::ffff:127.0.0.1", "198.51.100.1")) == "::ffff:127.0.0.1"  # 127.0.0.1 is not trusted
     settings.ANJIAN_TRUSTED_PROXIES = ["127.0.0.1"]
     assert client_ip(request("::ffff:127.0.0.1", "::ffff:198.51.100.1")) == "198.51.100.1"
+
+
+def test_a_bad_trusted_proxy_entry_stops_the_start(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from anjian.core.network import check_trusted_proxies
+
+    settings.ANJIAN_TRUSTED_PROXIES = ["10.0.0.0/8", "proxy.example"]
+    with pytest.raises(ImproperlyConfigured, match="ANJIAN_TRUSTED_PROXIES"):
+        check_trusted_proxies()
+    settings.ANJIAN_TRUSTED_PROXIES = ["10.0.0.0/8", "::1"]
+    check_trusted_proxies()
