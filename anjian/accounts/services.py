@@ -171,8 +171,8 @@ def user_update(*, actor: Any, user: User, reason: str = "") -> User:
 
 def _set_active(*, actor: Any, user: User, active: bool, reason: str) -> User:
     action = "reactivate" if active else "deactivate"
-    reason = _reason(reason, required=True)
     _check_manages(actor, user, action)
+    reason = _reason(reason, required=True)
     if user.is_active == active:
         raise ValidationError(_("该用户已启用。") if active else _("该用户已停用。"))
     with transaction.atomic():
@@ -192,11 +192,11 @@ def user_reactivate(*, actor: Any, user: User, reason: str) -> User:
     return _set_active(actor=actor, user=user, active=True, reason=reason)
 
 
-def user_reset_password(*, actor: Any, user: User, reason: str = "") -> str:
+def user_reset_password(*, actor: Any, user: User, reason: str) -> str:
     """Give the account a one-time password (answered, to be shown once to `actor`, never stored in the clear):
-    the user must change it at the next sign-in; its API tokens are revoked (User.save)."""
-    reason = _reason(reason, required=False)
+    the user must change it at the next sign-in; its API tokens are revoked (User.save). A reason is required."""
     _check_manages(actor, user, "reset_password")
+    reason = _reason(reason, required=True)
     password = one_time_password()
     with transaction.atomic():
         user.set_password(password)
@@ -232,13 +232,13 @@ def is_locked_out(user: User) -> bool:
     return attempts.exists()
 
 
-def user_unlock(*, actor: Any, user: User, reason: str = "") -> int:
+def user_unlock(*, actor: Any, user: User, reason: str) -> int:
     """Lift the login lockout of this username from every address (django-axes' failure records); answers how
-    many records were cleared."""
+    many records were cleared. A reason is required."""
     from axes.utils import reset
 
-    reason = _reason(reason, required=False)
     _check_manages(actor, user, "unlock")
+    reason = _reason(reason, required=True)
     with transaction.atomic():
         cleared = reset(username=user.username)
         audit.record(actor=actor, action="user.unlock", obj=user, reason=reason, data={"cleared": cleared})
@@ -283,9 +283,9 @@ def _token_of(actor: Any, user: User, token: ApiToken) -> None:
 
 
 def token_revoke(*, actor: Any, user: User, token: ApiToken, reason: str = "") -> ApiToken:
-    """Revoke one token of `user`: by the user itself, or by whoever manages the account."""
-    reason = _reason(reason, required=False)
+    """Revoke one token of `user`: by the user itself, or by whoever manages the account (then with a reason)."""
     _token_of(actor, user, token)
+    reason = _reason(reason, required=actor is not None and actor.pk != user.pk)
     if token.revoked is not None:
         return token
     with transaction.atomic():

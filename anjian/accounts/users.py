@@ -39,8 +39,8 @@ from anjian.core.views import ObjectDetailView, ObjectEditView, ObjectListView, 
 ACTIONS: dict[str, dict[str, Any]] = {
     "deactivate": {"reason": True, "service": services.user_deactivate, "done": gettext_lazy("已停用用户“%(user)s”。")},
     "reactivate": {"reason": True, "service": services.user_reactivate, "done": gettext_lazy("已启用用户“%(user)s”。")},
-    "reset_password": {"reason": False, "service": services.user_reset_password, "done": None},
-    "unlock": {"reason": False, "service": services.user_unlock,
+    "reset_password": {"reason": True, "service": services.user_reset_password, "done": None},
+    "unlock": {"reason": True, "service": services.user_unlock,
                "done": gettext_lazy("已解除用户“%(user)s”的登录锁定。")},
 }
 
@@ -294,11 +294,11 @@ class UserTokenRevokeView(ManagedUsersMixin, View):
 
     def get(self, request, pk, token_pk):
         user, token = self.objects(pk, token_pk)
-        return self.render_form(user, token, ReasonForm(required=False))
+        return self.render_form(user, token, ReasonForm())
 
     def post(self, request, pk, token_pk):
         user, token = self.objects(pk, token_pk)
-        form = ReasonForm(request.POST, required=False)
+        form = ReasonForm(request.POST)
         if not form.is_valid():
             return self.render_form(user, token, form, status=400)
         try:

@@ -310,7 +310,7 @@ def test_several_tokens_per_user(personas):
 def test_a_user_who_must_change_the_password_gets_no_token(personas):
     from anjian.accounts.services import user_reset_password
 
-    password = user_reset_password(actor=personas.town_a_supervisor, user=personas.grid_worker_a)
+    password = user_reset_password(actor=personas.town_a_supervisor, user=personas.grid_worker_a, reason="忘记密码")
     response = APIClient().post(TOKEN_URL, {"username": "grid_worker_a", "password": password}, format="json")
     assert response.status_code == 400
     assert "修改" in response.json()["fields"]["non_field_errors"][0]

@@ -323,7 +323,10 @@ def test_reset_password_shows_it_once_and_forces_a_change(personas, client):
     grid = personas.grid_worker_a
     token = token_issue(actor=grid, user=grid)
     manager = client_for(personas.town_a_supervisor)
-    response = manager.post(reverse("user_action", args=[grid.pk, "reset_password"]), {"reason": "忘记密码"})
+    url = reverse("user_action", args=[grid.pk, "reset_password"])
+    assert manager.post(url, {"reason": ""}).status_code == 400  # a decision: a reason is required
+    assert not User.objects.get(pk=grid.pk).must_change_password
+    response = manager.post(url, {"reason": "忘记密码"})
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     password = re.search(r'data-testid="one-time-password">([^<]+)<', page_text(response)).group(1)
     token.refresh_from_db()
@@ -357,6 +360,9 @@ def test_unlock_lifts_the_login_lockout(personas, settings, client):
     assert 'data-testid="user-locked"' in detail
     unlock = reverse("user_action", args=[personas.grid_worker_a.pk, "unlock"])
     assert unlock in detail
+    assert manager.post(unlock, {"reason": ""}).status_code == 400
+    assert 'data-testid="user-locked"' in page_text(manager.get(reverse("user_detail",
+                                                                        args=[personas.grid_worker_a.pk])))
     assert manager.post(unlock, {"reason": "本人来电确认"}).status_code == 302
     assert login(client, "grid_worker_a").status_code == 302
     assert AuditEvent.objects.filter(action="user.unlock", object_id=str(personas.grid_worker_a.pk)).exists()
@@ -364,11 +370,11 @@ def test_unlock_lifts_the_login_lockout(personas, settings, client):
 
 def test_town_b_cannot_unlock_or_reset_town_a(personas):
     with pytest.raises(PermissionDenied):
-        user_unlock(actor=personas.town_b_supervisor, user=personas.grid_worker_a)
+        user_unlock(actor=personas.town_b_supervisor, user=personas.grid_worker_a, reason="x")
     with pytest.raises(PermissionDenied):
-        user_reset_password(actor=personas.town_b_supervisor, user=personas.grid_worker_a)
+        user_reset_password(actor=personas.town_b_supervisor, user=personas.grid_worker_a, reason="x")
     with pytest.raises(PermissionDenied):
-        user_reset_password(actor=personas.town_a_supervisor, user=personas.town_a_supervisor)
+        user_reset_password(actor=personas.town_a_supervisor, user=personas.town_a_supervisor, reason="x")
     assert not AuditEvent.objects.filter(action__in=["user.unlock", "user.reset_password"]).exists()
 
 
@@ -388,6 +394,9 @@ def test_an_administrator_lists_and_revokes_a_users_tokens(personas):
     assert token.revoked is None
     # Nor with another user's id in the path.
     assert manager.post(reverse("user_token_revoke", args=[personas.enterprise_a_user.pk, token.pk])).status_code == 404
+    assert manager.post(url, {"reason": ""}).status_code == 400  # an administrator says why
+    token.refresh_from_db()
+    assert token.revoked is None
     assert manager.post(url, {"reason": "手机遗失"}).status_code == 302
     token.refresh_from_db()
     assert token.revoked is not None
