@@ -219,17 +219,23 @@ def user_password_changed(*, actor: Any, user: User) -> User:
     return user
 
 
-def is_locked_out(user: User) -> bool:
-    """Whether the login lockout (django-axes: failures per username and address) holds this username now."""
+def locked_out(usernames: Iterable[str] | None = None) -> frozenset[str]:
+    """The usernames the login lockout holds now (django-axes: failures per username and address, within the
+    cool-off), among `usernames` or all; one query."""
     from axes.helpers import get_cool_off
     from axes.models import AccessAttempt
 
-    attempts = AccessAttempt.objects.filter(username=user.username,
-                                            failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+    attempts = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+    if usernames is not None:
+        attempts = attempts.filter(username__in=list(usernames))
     cool_off = get_cool_off()
     if cool_off is not None:
         attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
-    return attempts.exists()
+    return frozenset(attempts.values_list("username", flat=True))
+
+
+def is_locked_out(user: User) -> bool:
+    return user.username in locked_out([user.username])
 
 
 def user_unlock(*, actor: Any, user: User, reason: str) -> int:
@@ -315,8 +321,8 @@ def token_rotate(*, actor: Any, user: User, token: ApiToken) -> ApiToken:
 
 
 __all__ = [
-    "is_locked_out", "managed_users", "manages_anyone", "one_time_password", "revoke_tokens", "roles_managed_by",
-    "token_for_api", "token_issue", "token_revoke", "token_rotate", "user_create",
+    "is_locked_out", "locked_out", "managed_users", "manages_anyone", "one_time_password", "revoke_tokens",
+    "roles_managed_by", "token_for_api", "token_issue", "token_revoke", "token_rotate", "user_create",
     "user_create_with_one_time_password", "user_deactivate", "user_password_changed", "user_reactivate",
     "user_reset_password", "user_unlock", "user_update",
 ]

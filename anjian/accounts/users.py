@@ -12,14 +12,12 @@ from typing import Any
 
 import django_filters
 import django_tables2 as tables
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,18 +41,6 @@ ACTIONS: dict[str, dict[str, Any]] = {
     "unlock": {"reason": True, "service": services.user_unlock,
                "done": gettext_lazy("已解除用户“%(user)s”的登录锁定。")},
 }
-
-
-def locked_usernames() -> frozenset[str]:
-    """The usernames the login lockout holds now (one query; django-axes' failure records are few)."""
-    from axes.helpers import get_cool_off
-    from axes.models import AccessAttempt
-
-    attempts = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
-    cool_off = get_cool_off()
-    if cool_off is not None:
-        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
-    return frozenset(attempts.values_list("username", flat=True))
 
 
 def region_choices(user: Any) -> list[tuple[str, str]]:
@@ -150,7 +136,7 @@ class UserListView(ManagedUsersMixin, ObjectListView):
         return super().get_queryset(action).prefetch_related("assigned_enterprises")
 
     def get_table(self, queryset: QuerySet) -> BaseTable:
-        return self.table_class(queryset, user=self.request.user, locked=locked_usernames())
+        return self.table_class(queryset, user=self.request.user, locked=services.locked_out())
 
 
 class UserDetailView(ManagedUsersMixin, ObjectDetailView):
