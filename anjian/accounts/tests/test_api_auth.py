@@ -186,6 +186,7 @@ def test_the_token_answer_says_when_it_expires(personas, settings):
 
     from django.utils import timezone
 
+    settings.ANJIAN_API_TOKEN_DAYS = 7
     response = APIClient().post(TOKEN_URL, {"username": "town_a_supervisor", "password": PASSWORD}, format="json")
     expires = dt.datetime.fromisoformat(response.json()["expires"])
     expected = timezone.now() + dt.timedelta(days=settings.ANJIAN_API_TOKEN_DAYS)
@@ -198,17 +199,17 @@ def test_an_expired_token_is_refused_in_the_error_format_and_a_new_one_is_issued
     import time_machine
     from django.utils import timezone
 
-    settings.ANJIAN_API_TOKEN_DAYS = 90
+    settings.ANJIAN_API_TOKEN_DAYS = 30
     token = obtain()
     assert api(token).status_code == 200
-    with time_machine.travel(timezone.now() + dt.timedelta(days=90, seconds=1)):
+    with time_machine.travel(timezone.now() + dt.timedelta(days=30, seconds=1)):
         response = api(token)
         assert response.status_code in (401, 403)
         body = response.json()
         assert body["code"] == "token_expired" and set(body) == {"code", "message", "fields"}
         fresh = obtain()
         assert fresh != token and api(fresh).status_code == 200
-    with time_machine.travel(timezone.now() + dt.timedelta(days=89)):
+    with time_machine.travel(timezone.now() + dt.timedelta(days=29)):
         assert api(token).status_code == 200
 
 
