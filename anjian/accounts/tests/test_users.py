@@ -485,3 +485,17 @@ def test_the_list_asks_the_database_a_fixed_number_of_times(personas, django_ass
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("user_list"))
     assert "指派企业 1 家" in page_text(response)
+
+
+def test_city_admin_creates_a_department_supervisor_with_its_domains(personas):
+    response = client_for(personas.city_admin).post(reverse("user_add"), {
+        "username": "dept_new", "role": Role.DEPARTMENT_SUPERVISOR, "region": personas.town_b.pk,
+        "domains": ["machinery", "construction"],
+    })
+    assert "one-time-password" in page_text(response), page_text(response)[:3000]
+    user = User.objects.get(username="dept_new")
+    assert user.domains == ["machinery", "construction"] and user.place_code == personas.town_b.code
+    # The town supervisor is not offered the department fields at all.
+    form = page_text(client_for(personas.town_a_supervisor).get(reverse("user_add")))
+    assert 'name="domains"' not in form and 'name="department"' not in form
+    assert f'value="{Role.TOWN_SUPERVISOR}"' not in form and f'value="{Role.GRID_WORKER}"' in form
