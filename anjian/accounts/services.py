@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.accounts.models import ApiToken, User, revoke_tokens
-from anjian.accounts.roles import managed_roles
+from anjian.accounts.roles import Role, managed_roles
 from anjian.core import audit
 from anjian.core.scope import ADD, CHANGE, EXPORT, VIEW, can_add, jurisdiction_of
 
@@ -36,8 +36,6 @@ REASON_MAX_LENGTH = 500
 
 def roles_managed_by(actor: Any) -> frozenset[str]:
     """The roles of the accounts `actor` manages (a superuser: every role)."""
-    from anjian.accounts.roles import Role
-
     if getattr(actor, "is_superuser", False):
         return frozenset(Role.values)
     return managed_roles(getattr(actor, "role", ""))
@@ -153,6 +151,7 @@ def user_update(*, actor: Any, user: User, reason: str = "") -> User:
     as changed; writes `user.update` with the fields changed."""
     stored = User.objects.select_related("region", "enterprise").get(pk=user.pk)
     _check_manages(actor, stored, CHANGE)
+    reason = _reason(reason, required=False)
     changed = [
         name for name in EDITABLE_FIELDS
         if getattr(stored, User._meta.get_field(name).attname) != getattr(user, User._meta.get_field(name).attname)
@@ -164,8 +163,7 @@ def user_update(*, actor: Any, user: User, reason: str = "") -> User:
     with transaction.atomic():
         user.save(update_fields=changed)
         _check_result(actor, user, CHANGE)
-        audit.record(actor=actor, action="user.update", obj=user, reason=_reason(reason, required=False),
-                     data={"fields": changed})
+        audit.record(actor=actor, action="user.update", obj=user, reason=reason, data={"fields": changed})
     return user
 
 
@@ -307,9 +305,11 @@ def token_rotate(*, actor: Any, user: User, token: ApiToken) -> ApiToken:
     tokens (an administrator revokes them)."""
     if actor is None or actor.pk != user.pk or token.user_id != user.pk:
         raise PermissionDenied(_("只能轮换自己的令牌。"))
-    if not token.is_active():
-        raise ValidationError(_("该令牌已吊销或过期，不能轮换。"))
     with transaction.atomic():
+        # Locked, so two rotations of one token cannot both issue a successor.
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if not token.is_active():
+            raise ValidationError(_("该令牌已吊销或过期，不能轮换。"))
         now = timezone.now()
         token.revoked = now
         token.save(update_fields=["revoked"])

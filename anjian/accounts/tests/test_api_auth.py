@@ -379,3 +379,17 @@ def test_migrate_creates_the_cache_table(personas):
     assert "anjian_cache" in connection.introspection.table_names()
     cache.set("probe", 1)
     assert cache.get("probe") == 1
+
+
+def test_a_revoked_or_expired_token_cannot_be_rotated(personas):
+    from django.core.exceptions import ValidationError
+
+    from anjian.accounts.services import token_issue, token_revoke, token_rotate
+
+    user = personas.town_a_supervisor
+    token = token_issue(actor=user, user=user)
+    stale = type(token).objects.get(pk=token.pk)  # read before the revocation, as a second request would have
+    token_revoke(actor=user, user=user, token=token)
+    with pytest.raises(ValidationError):
+        token_rotate(actor=user, user=user, token=stale)
+    assert not type(token).objects.active().filter(user=user).exists()
