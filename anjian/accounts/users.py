@@ -14,7 +14,8 @@ import django_filters
 import django_tables2 as tables
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Concat
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -63,6 +64,16 @@ class UserFilterSet(BaseFilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["region"].extra["choices"] = region_choices(request.user) if request is not None else []
+
+    def search(self, queryset, name, value):
+        # A Chinese full name is family name + given name with no space: match it as one word too.
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.annotate(full_name=Concat("last_name", "first_name")).filter(
+            Q(username__icontains=value) | Q(full_name__icontains=value) | Q(last_name__icontains=value)
+            | Q(first_name__icontains=value)
+        )
 
     def filter_region(self, queryset, name, value):
         model = User._meta.get_field("region").related_model

@@ -134,6 +134,8 @@ def test_the_list_filters_by_role_region_activity_and_search(personas, town_b_us
     assert listed(role=Role.GRID_WORKER) == {"grid_worker_a", "grid_worker_b"}
     assert listed(region=personas.town_a.code) == {"grid_worker_a", "enterprise_a_user", "town_a_supervisor"}
     assert listed(q="虎门") == {"grid_worker_b", "enterprise_b_user"}
+    assert listed(q="虎门grid_worker_b") == {"grid_worker_b"}  # family name and given name written together
+    assert listed(q="GRID_WORKER_A") == {"grid_worker_a"}
     user_deactivate(actor=personas.city_admin, user=town_b_users["grid"], reason="离职")
     assert listed(is_active="false") == {"grid_worker_b"}
     assert "grid_worker_b" not in listed(is_active="true")
