@@ -6,6 +6,7 @@ from anjian.accounts.models import User, domain_labels
 from anjian.accounts.roles import Role
 from anjian.core.forms import ServiceModelForm
 from anjian.core.scope import VIEW
+from anjian.core.views import FastSelect
 
 
 class LoginForm(AuthenticationForm):
@@ -66,6 +67,9 @@ class UserForm(ServiceModelForm):
         region = self.fields["region"]
         region.queryset = region.queryset.model.objects.restrict(user, VIEW).order_by("code")
         region.label_from_instance = lambda row: f"{row.code} {row.name}"
+        # The city administrator chooses among some 650 regions: options joined in Python, not a template each.
+        region.widget = FastSelect()
+        region.widget.choices = region.choices
         enterprise = self.fields["enterprise"]
         enterprise.queryset = enterprise.queryset.model.objects.restrict(user, VIEW)
         enterprise.to_field_name = "uscc"

@@ -501,3 +501,15 @@ def test_city_admin_creates_a_department_supervisor_with_its_domains(personas):
     form = page_text(client_for(personas.town_a_supervisor).get(reverse("user_add")))
     assert 'name="domains"' not in form and 'name="department"' not in form
     assert f'value="{Role.TOWN_SUPERVISOR}"' not in form and f'value="{Role.GRID_WORKER}"' in form
+
+
+def test_the_edit_form_shows_the_accounts_values(personas):
+    grid = personas.grid_worker_a
+    html = page_text(client_for(personas.city_admin).get(reverse("user_edit", args=[grid.pk])))
+    assert f'<option value="{personas.village_a.pk}" selected>' in html
+    assert f'<option value="{personas.village_b.pk}">' in html  # the city chooses anywhere
+    html = page_text(client_for(personas.town_a_supervisor).get(reverse("user_edit", args=[grid.pk])))
+    assert f'<option value="{personas.village_b.pk}"' not in html  # a town only within itself
+    enterprise_user = personas.enterprise_a_user
+    html = page_text(client_for(personas.town_a_supervisor).get(reverse("user_edit", args=[enterprise_user.pk])))
+    assert f'value="{personas.enterprise_a.uscc}"' in html
