@@ -97,7 +97,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -128,6 +127,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "anjian.core.middleware.LoginRequiredMiddleware",
+    # After a password reset by an administrator, every page leads to the password change until it is done.
+    "anjian.accounts.middleware.PasswordChangeRequiredMiddleware",
     # axes last: it answers a locked-out login attempt (django-axes docs, "Configuration").
     "axes.middleware.AxesMiddleware",
 ]
@@ -175,6 +176,20 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The client's address behind reverse proxies (anjian.core.network, issue 7 item 8): X-Forwarded-For is believed only
+# from these proxies (comma-separated IP addresses or CIDR networks, e.g. "127.0.0.1,10.0.0.0/8"); default none.
+ANJIAN_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("ANJIAN_TRUSTED_PROXIES", "").split(",") if p.strip()]
+AXES_CLIENT_IP_CALLABLE = "anjian.core.network.client_ip"
+# API tokens expire this many days after they are issued (anjian.accounts.services).
+ANJIAN_API_TOKEN_DAYS = int(os.environ.get("ANJIAN_API_TOKEN_DAYS", "90"))
+
+# One cache for every worker (rate limits count there): a database table by default (created by the accounts
+# migrations), Redis when ANJIAN_REDIS_URL is set.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["ANJIAN_REDIS_URL"]}
+    if os.environ.get("ANJIAN_REDIS_URL")
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "anjian_cache"}
+}
 
 # Session and CSRF security (issue 2 item 5).
 SESSION_COOKIE_HTTPONLY = True

@@ -51,19 +51,24 @@ class RoleSpec:
     """One row of the role table.
 
     `defaults` are the standard actions the role has on a domain record unless the model's `policy` names the
-    role; `region_levels` the levels its region may have (none: the role has no region).
+    role; `region_levels` the levels its region may have (none: the role has no region); `manages` the roles of
+    the accounts it manages within its reach (user management, issue 7 item 3).
     """
 
     reach: Reach
     defaults: frozenset[str]
     region_levels: tuple[str, ...] = ()
     home: Home = Home.OVERVIEW
+    manages: frozenset[str] = frozenset()
 
 
 ROLES: dict[str, RoleSpec] = {
-    Role.CITY_ADMIN: RoleSpec(Reach.CITY, ALL_ACTIONS, ("city",)),
+    # The city administrator manages every account; a town supervisor the grid workers and enterprise users of its
+    # town, never staff (its own role included).
+    Role.CITY_ADMIN: RoleSpec(Reach.CITY, ALL_ACTIONS, ("city",), manages=frozenset(Role.values)),
     Role.CITY_SUPERVISOR: RoleSpec(Reach.CITY, REGULATOR_ACTIONS, ("city",)),
-    Role.TOWN_SUPERVISOR: RoleSpec(Reach.REGION, REGULATOR_ACTIONS, ("town",)),
+    Role.TOWN_SUPERVISOR: RoleSpec(Reach.REGION, REGULATOR_ACTIONS, ("town",),
+                                   manages=frozenset({Role.GRID_WORKER, Role.ENTERPRISE_USER})),
     # Grid workers report hazards (hazards app); on the registry they look things up on a phone.
     Role.GRID_WORKER: RoleSpec(Reach.REGION, frozenset({VIEW}), ("village",)),
     Role.ENTERPRISE_USER: RoleSpec(Reach.ENTERPRISE, REGULATOR_ACTIONS, home=Home.ENTERPRISE),
@@ -77,12 +82,20 @@ ROLE_REGION_LEVELS: dict[str, tuple[str, ...]] = {role: spec.region_levels for r
                                                    if spec.region_levels}
 STAFF_ROLES = frozenset(ROLE_REGION_LEVELS)
 CITY_ROLES = frozenset(role for role, spec in ROLES.items() if spec.reach is Reach.CITY)
+# Those who manage accounts (the user-management pages and their sidebar entry).
+MANAGER_ROLES = frozenset(role for role, spec in ROLES.items() if spec.manages)
 # Those who supervise (the audit log, who-did-what pages): not grid workers, enterprises or experts.
 REGULATOR_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_SUPERVISOR, Role.TOWN_SUPERVISOR, Role.DEPARTMENT_SUPERVISOR})
 
 # The region level each staff role is assigned to, and its name in messages (regions.choices.RegionLevel values;
 # accounts sits below regions in the layers, so the labels are repeated here).
 REGION_LEVEL_LABELS = {"city": _("市"), "town": _("镇街（园区）"), "village": _("村（社区）")}
+
+
+def managed_roles(role: str) -> frozenset[str]:
+    """The roles of the accounts a person of `role` manages (none for a role the table does not have)."""
+    spec = ROLES.get(role)
+    return spec.manages if spec is not None else frozenset()
 
 
 def defaults(role: str, *extra: str, without: Collection[str] = ()) -> frozenset[str]:

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -20,17 +19,29 @@ class TokenRequestSerializer(serializers.Serializer):
                                      trim_whitespace=False)
 
 
+class ClientScopedRateThrottle(ScopedRateThrottle):
+    """DRF's scoped rate limit, counted per client address as anjian.core.network reads it behind trusted proxies
+    (DRF's own reading takes X-Forwarded-For from anyone), in the shared cache (settings.CACHES)."""
+
+    def get_ident(self, request):
+        from anjian.core.network import client_ip
+
+        return client_ip(request) or "unknown"
+
+
 class ObtainTokenView(APIView):
-    """Exchange a username and password for the user's API token (created on first use)."""
+    """Exchange a username and password for the user's API token: the active one, else a new one valid for
+    ANJIAN_API_TOKEN_DAYS days."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "token"
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField(),
+                                                          "expires": serializers.DateTimeField()})},
         summary=gettext_lazy("获取 API 令牌"),
     )
     def post(self, request):
@@ -51,5 +62,10 @@ class ObtainTokenView(APIView):
             raise exceptions.ValidationError({"non_field_errors": [message]})
         if user is None or not user.is_active:
             raise exceptions.ValidationError({"non_field_errors": [_("用户名或密码错误。")]})
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        if user.must_change_password:
+            # A one-time password from an administrator opens the password-change page, not the API.
+            raise exceptions.ValidationError({"non_field_errors": [_("请先登录网页修改管理员重置的密码。")]})
+        from anjian.accounts.services import token_for_api
+
+        token = token_for_api(user=user)
+        return Response({"token": token.key, "expires": token.expires.isoformat()})

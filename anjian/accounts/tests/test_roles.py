@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from anjian.accounts.models import User
+from anjian.accounts.models import MANAGE_ACTIONS, User
 from anjian.accounts.roles import ALL_ACTIONS, ROLE_ACTIONS, ROLE_REGION_LEVELS, STAFF_ROLES, Role
 from anjian.core.models import AuditEvent
 from anjian.core.scope import ADD, CHANGE, DELETE, EXPORT, VIEW
@@ -46,7 +46,8 @@ def test_chinese_labels():
         (Role.TOWN_SUPERVISOR, Region, {VIEW, EXPORT}),
         (Role.CITY_SUPERVISOR, IndustrialPark, {VIEW, EXPORT}),
         (Role.CITY_ADMIN, Region, ALL_ACTIONS),
-        (Role.TOWN_SUPERVISOR, User, {VIEW}),
+        (Role.TOWN_SUPERVISOR, User, {VIEW, ADD, CHANGE, *MANAGE_ACTIONS}),
+        (Role.CITY_SUPERVISOR, User, {VIEW}),
         (Role.GRID_WORKER, User, set()),
         (Role.TOWN_SUPERVISOR, AuditEvent, {VIEW, EXPORT, ADD, CHANGE}),
     ],
@@ -84,7 +85,7 @@ class TestUserRules:
     def test_jurisdiction_label(self, personas):
         assert personas.town_a_supervisor.jurisdiction_label == "东城街道"
         assert personas.enterprise_a_user.jurisdiction_label == personas.enterprise_a.name
-        assert personas.expert_a.jurisdiction_label == ""
+        assert personas.expert_a.jurisdiction_label == "指派企业 1 家"  # its assignments (the user menu shows it)
 
     def test_town_supervisor_jurisdiction_is_its_town_prefix(self, personas):
         jurisdiction = personas.town_a_supervisor.jurisdiction(VIEW, Enterprise)
@@ -101,4 +102,10 @@ class TestUserRules:
         assert "grid_worker_a" in visible and "town_a_supervisor" in visible
         assert "town_b_supervisor" not in visible
         assert not User.objects.restrict(personas.grid_worker_a, VIEW).exists()
-        assert not User.objects.restrict(personas.town_a_supervisor, CHANGE).exists()
+        # An enterprise user hangs on its enterprise's village (User.place_code), so its town reaches it.
+        assert "enterprise_a_user" in visible
+        # The gate lets a town change accounts of its town; user management narrows that to the roles the town
+        # manages (anjian.accounts.services.managed_users, tested in test_users.py).
+        changeable = set(User.objects.restrict(personas.town_a_supervisor, CHANGE).values_list("username", flat=True))
+        assert "town_b_supervisor" not in changeable and "grid_worker_a" in changeable
+        assert not User.objects.restrict(personas.city_supervisor, CHANGE).exists()
