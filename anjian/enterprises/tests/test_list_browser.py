@@ -2,7 +2,8 @@
 
 The multi-select and long filters are searchable drop-downs (Tom Select, started by anjian/filters.js), under a
 Content-Security-Policy that forbids inline scripts; picking an option reloads the list through htmx, the
-drop-downs survive the swap, and the total and pager follow. Screenshots go to /tmp/anjian-shots/.
+drop-downs survive the swap, the total follows, and going back shows the earlier list with its filters.
+Screenshots go to /tmp/anjian-shots/.
 
 Run: .venv/bin/python -m pytest -m browser anjian/enterprises/tests/test_list_browser.py
 """
@@ -72,6 +73,22 @@ def test_filters_are_searchable_drop_downs_that_survive_htmx_swaps(live_server, 
     assert [items.nth(i).get_attribute("data-value") for i in range(items.count())] == ["commerce"]
     assert items.first.locator(".remove").get_attribute("title") == "移除"
     shot(page, "list-filters-domain")
+
+    # A second choice, then back: the list and the drop-down both show the first choice again (htmx's history
+    # cache holds the form as it was when left), with one Tom Select per select, and nothing is requested.
+    page.keyboard.press("Escape")
+    page.locator("#id_domain + .ts-wrapper .ts-control").click()
+    page.keyboard.type("机械")
+    with page.expect_response(lambda response: "domain=machinery" in response.url):
+        page.locator(".ts-dropdown .option:visible", has_text="工贸-机械").first.click()
+    page.wait_for_function("document.querySelector('[data-testid=list-total]').textContent.includes('5')")
+    page.go_back()
+    page.wait_for_function("document.querySelector('[data-testid=list-total]').textContent.includes('3')")
+    assert page.locator(".ts-wrapper").count() == 2
+    items = page.locator("#id_domain + .ts-wrapper .item")
+    expect(items).to_have_count(1)
+    assert items.first.get_attribute("data-value") == "commerce"
+    page.keyboard.press("Escape")
 
     # A typed search is not a filter change: no request until an option is picked.
     requests: list[str] = []

@@ -67,9 +67,34 @@
     });
   }
 
+  // Back/forward restores a page from htmx's cache, with the filter form as it was when the page was left (or as
+  // first rendered): show the filters of the restored address instead, so the form says what the list shows.
+  function syncFromAddress() {
+    var params = new URLSearchParams(window.location.search);
+    document.querySelectorAll("form[data-searchable-selects]").forEach(function (form) {
+      form.querySelectorAll("select[name]").forEach(function (select) {
+        var values = params.getAll(select.name);
+        Array.prototype.forEach.call(select.options, function (option) {
+          var on = values.indexOf(option.value) !== -1 || (!values.length && !select.multiple && option.value === "");
+          option.selected = on;
+          option.toggleAttribute("selected", on);
+        });
+        if (select.tomselect) {
+          select.tomselect.sync();  // an instance htmx:load made from the cached form: read the select again
+        }
+      });
+      form.querySelectorAll("input[name]:not([type=hidden])").forEach(function (input) {
+        input.value = params.get(input.name) || "";
+      });
+    });
+  }
+
   if (window.htmx) {
     window.htmx.onLoad(enhanceAll);
-    document.addEventListener("htmx:historyRestore", enhanceAll);
+    document.addEventListener("htmx:historyRestore", function () {
+      syncFromAddress();
+      enhanceAll();
+    });
   } else {
     document.addEventListener("DOMContentLoaded", enhanceAll);
   }
