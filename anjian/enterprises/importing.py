@@ -39,6 +39,7 @@ from anjian.core.importing import (
     read_table,
     store_pending,
 )
+from anjian.core.progress import Progress, silent
 from anjian.core.scope import ADD, CHANGE, jurisdiction_of
 from anjian.enterprises.choices import (
     FLAG_FIELDS,
@@ -210,14 +211,14 @@ def plan(*, actor: Any, table: Table) -> ImportResult:
     return generic.plan(SPEC, actor=actor, table=table)
 
 
-def dry_run(*, actor: Any, handle: BinaryIO, extension: str) -> ImportResult:
+def dry_run(*, actor: Any, handle: BinaryIO, extension: str, progress: Progress = silent) -> ImportResult:
     """Parse and validate; nothing is written."""
-    return generic.dry_run(SPEC, actor=actor, handle=handle, extension=extension)
+    return generic.dry_run(SPEC, actor=actor, handle=handle, extension=extension, progress=progress)
 
 
-def commit(*, actor: Any, handle: BinaryIO, extension: str) -> ImportResult:
+def commit(*, actor: Any, handle: BinaryIO, extension: str, progress: Progress = silent) -> ImportResult:
     """Validate again and, only if no row has an error, save every new or changed row in one transaction."""
-    return generic.commit(SPEC, actor=actor, handle=handle, extension=extension)
+    return generic.commit(SPEC, actor=actor, handle=handle, extension=extension, progress=progress)
 
 
 def template_workbook(*, example_region: Region | None = None) -> bytes:
