@@ -21,6 +21,7 @@ it (the periodic task `reap_stale_jobs`, and every page that reads it).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -40,6 +41,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anjian.core.choices import FINISHED_JOB_STATUSES as FINISHED
 from anjian.core.choices import JobKind, JobStatus
 from anjian.core.models import Job
 from anjian.core.progress import Cancelled
@@ -182,6 +184,12 @@ class State:
     def finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 
+    @property
+    def between_phases(self) -> bool:
+        """A phase reported its last row and the job still runs: the next step has not reported yet (an import's
+        commit validates, then writes every row in one transaction)."""
+        return self.status == JobStatus.RUNNING and bool(self.total) and self.done >= self.total
+
 
 def state_of(job: Job, *, now: float | None = None) -> State:
     """The job as its page shows it now. Rate and time left come from the phase's start and the rows done in it:
@@ -248,6 +256,20 @@ def reap(job: Job, *, now: float | None = None) -> Job:
     return job
 
 
+def purge_files(*, now: dt.datetime | None = None) -> int:
+    """Remove the files (exports, error reports, progress) of jobs finished more than ANJIAN_JOB_FILES_DAYS days
+    ago; the rows stay in 我的任务 without a download. Returns how many directories were removed."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=int(getattr(settings, "ANJIAN_JOB_FILES_DAYS", 7)))
+    old = Job.objects.filter(status__in=FINISHED, finished_at__lt=cutoff).values_list("pk", flat=True)
+    removed = 0
+    for job_id in old.iterator():
+        directory = job_dir(job_id)
+        if directory.is_dir():
+            shutil.rmtree(directory, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 def reap_stale(*, now: float | None = None) -> int:
     """Fail every running job that lost its worker; returns how many."""
     failed = 0
@@ -280,15 +302,27 @@ def start(
         raise
     from huey.contrib.djhuey import HUEY
 
-    from anjian.core.tasks import run_job
-
     # huey's immediate mode (tests, ANJIAN_HUEY_IMMEDIATE) runs the task here, on this connection: at once.
     if transaction.get_connection().in_atomic_block and not HUEY.immediate:
-        transaction.on_commit(lambda: run_job(job.pk))
+        transaction.on_commit(lambda: _enqueue(job))
     else:
-        run_job(job.pk)
+        _enqueue(job)
     job.refresh_from_db()
     return job
+
+
+def _enqueue(job: Job) -> None:
+    from anjian.core.tasks import run_job
+
+    try:
+        run_job(job.pk)
+    except Exception:
+        # The queue cannot be reached (its storage file, Redis): say so on the job rather than leave it queued.
+        logger.exception("job %s could not be queued", job.pk)
+        Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+            status=JobStatus.FAILED, error=_("任务无法加入后台队列，请稍后重试；如仍失败，请联系管理员。"),
+            finished_at=timezone.now(), updated=timezone.now(),
+        )
 
 
 def request_cancel(job: Job) -> Job:

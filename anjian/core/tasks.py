@@ -21,3 +21,9 @@ def run_job(job_id: int) -> None:
 def reap_stale_jobs() -> int:
     """Fail running jobs whose heartbeat is older than ANJIAN_JOB_STALE_SECONDS (their worker died)."""
     return jobs.reap_stale()
+
+
+@db_periodic_task(crontab(minute="17", hour="*"))
+def purge_job_files() -> int:
+    """Remove the files of jobs finished more than ANJIAN_JOB_FILES_DAYS days ago."""
+    return jobs.purge_files()

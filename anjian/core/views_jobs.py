@@ -41,16 +41,18 @@ def job_context(job: Job) -> dict[str, Any]:
     state = jobs.state_of(job)
     links = views_import.job_links(job) if job.kind != JobKind.EXPORT else {}
     summary = job.result or {}
+    cancel_flag = (jobs.job_dir(job.pk) / jobs.CANCEL_FILE).exists()
     return {
         "job": job,
         "state": state,
-        "eta": jobs.duration_text(state.seconds_left) if not state.finished else "",
+        "eta": jobs.duration_text(state.seconds_left) if not state.finished and not state.between_phases else "",
         "links": links,
         "summary": summary,
         "counts": summary.get("counts", {}),
         "has_file": jobs.result_path(job) is not None,
         "may_retry": job.status in (JobStatus.FAILED, JobStatus.CANCELLED),
-        "cancel_requested": not state.finished and (jobs.job_dir(job.pk) / jobs.CANCEL_FILE).exists(),
+        "cancel_requested": not state.finished and cancel_flag,
+        "cancel_too_late": job.status == JobStatus.SUCCEEDED and cancel_flag,
         "stale_seconds": jobs.stale_after(),
         "list_url": _list_url(job),
     }

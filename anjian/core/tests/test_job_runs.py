@@ -12,6 +12,7 @@ import logging
 import time
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -131,8 +132,6 @@ def test_the_commit_validates_again_and_keeps_its_report(client, personas):
 
 
 def test_bad_files_are_refused_on_the_form_without_a_job(client, personas):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client.force_login(personas.city_admin)
 
     response = upload(client, SimpleUploadedFile("企业.csv", b"MZ\x90\x00payload"))
@@ -223,8 +222,9 @@ def test_cancelling_a_queued_job_cancels_it_at_once_and_the_task_then_does_nothi
 def test_a_second_import_of_the_same_file_at_once_is_refused(client, personas):
     client.force_login(personas.town_a_supervisor)
     rows = [make_row(personas.village_a, 1)]
-    first = previewed(client, rows)
-    second = previewed(client, rows)
+    content = xlsx_upload(rows).read()
+    first = job_of(upload(client, SimpleUploadedFile("企业.xlsx", content)))
+    second = job_of(upload(client, SimpleUploadedFile("企业副本.xlsx", content)))
     assert first.parameters["sha256"] == second.parameters["sha256"]
     # The first commit is running (its worker holds the lock).
     running = Job.objects.create(kind=JobKind.IMPORT_COMMIT, owner=personas.town_a_supervisor, title="导入",
@@ -422,3 +422,45 @@ def test_my_jobs_lists_the_users_jobs_newest_first(client, personas):
     assert page.index("导出二") < page.index("导出一") and "别人的导出" not in page
     assert reverse("core:job_detail", args=[newer.pk]) in page and reverse("core:job_detail", args=[older.pk]) in page
     assert reverse("core:job_list") in client.get(reverse(ENTERPRISES)).content.decode(), "in the user menu"
+
+
+def test_a_commit_between_validation_and_writing_says_it_is_writing(client, personas):
+    client.force_login(personas.town_a_supervisor)
+    job = Job.objects.create(kind=JobKind.IMPORT_COMMIT, owner=personas.town_a_supervisor, title="导入",
+                             status=JobStatus.RUNNING, started_at=timezone.now())
+    jobs.LiveProgress(job.pk)(3, 3, "校验")
+
+    page = client.get(reverse("core:job_status", args=[job.pk])).content.decode()
+
+    assert jobs.state_of(job).between_phases
+    assert "校验完成，正在写入" in page and "行/秒" not in page and 'hx-trigger="every 1s"' in page
+
+
+def test_files_of_old_finished_jobs_are_purged(personas, settings):
+    now = timezone.now()
+    old = Job.objects.create(kind=JobKind.EXPORT, owner=personas.city_admin, title="旧", status=JobStatus.SUCCEEDED,
+                             finished_at=now - timezone.timedelta(days=settings.ANJIAN_JOB_FILES_DAYS + 1),
+                             result_file="export.xlsx", result_name="旧.xlsx")
+    recent = Job.objects.create(kind=JobKind.EXPORT, owner=personas.city_admin, title="新", status=JobStatus.SUCCEEDED,
+                                finished_at=now, result_file="export.xlsx", result_name="新.xlsx")
+    for job in (old, recent):
+        (jobs.job_dir(job.pk, create=True) / "export.xlsx").write_bytes(b"PK")
+
+    assert jobs.purge_files(now=now) == 1
+
+    assert jobs.result_path(old) is None and jobs.result_path(recent) is not None
+    assert Job.objects.filter(pk=old.pk).exists(), "the row stays in 我的任务"
+
+
+def test_a_job_the_queue_cannot_take_is_failed_not_left_queued(personas, monkeypatch):
+    from anjian.core import tasks
+
+    def unreachable(job_id):
+        raise OSError("队列存储不可用")
+
+    monkeypatch.setattr(tasks, "run_job", unreachable)
+
+    job = jobs.start(JobKind.EXPORT, owner=personas.city_admin, title="导出",
+                     parameters=jobs.export_parameters(reverse(ENTERPRISES), ""))
+
+    assert job.status == JobStatus.FAILED and "无法加入后台队列" in job.error
