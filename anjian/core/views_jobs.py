@@ -46,7 +46,7 @@ def job_context(job: Job) -> dict[str, Any]:
         "job": job,
         "state": state,
         "eta": jobs.duration_text(state.seconds_left) if not state.finished and not state.between_phases else "",
-        "links": links,
+        "import_links": links,
         "summary": summary,
         "counts": summary.get("counts", {}),
         "has_file": jobs.result_path(job) is not None,

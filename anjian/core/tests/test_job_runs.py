@@ -89,7 +89,8 @@ def test_upload_runs_a_preview_job_then_confirm_runs_the_commit_job(client, pers
     assert commit.result["committed"] and commit.lock_key.startswith("import:enterprises:enterprise_import:")
     assert not stored.exists(), "the imported file is discarded"
     page = client.get(commit.get_absolute_url()).content.decode()
-    assert "导入完成：新增 3 家" in page and reverse(ENTERPRISES) in page
+    assert "导入完成：新增 3 家" in page
+    assert f'href="{reverse(ENTERPRISES)}">查看列表' in page.replace('class="alert-link ms-2" ', "")
     # A second 确认导入 of the same preview finds no file any more.
     response = client.post(reverse("core:job_confirm", args=[preview.pk]), follow=True)
     assert "上传的文件已失效" in response.content.decode()
@@ -464,3 +465,16 @@ def test_a_job_the_queue_cannot_take_is_failed_not_left_queued(personas, monkeyp
                      parameters=jobs.export_parameters(reverse(ENTERPRISES), ""))
 
     assert job.status == JobStatus.FAILED and "无法加入后台队列" in job.error
+
+
+def test_a_file_the_import_cannot_read_fails_its_preview_with_the_reason(client, personas):
+    client.force_login(personas.town_a_supervisor)
+    rows = [make_row(personas.village_a, 1)]
+
+    preview = job_of(upload(client, xlsx_upload(rows, header=["单位名称", "无关的列"])))
+
+    assert preview.status == JobStatus.FAILED
+    assert "无法识别的列：无关的列" in preview.error
+    page = client.get(preview.get_absolute_url()).content.decode()
+    alert = page[page.find("job-error"):][:400]
+    assert "无法识别的列" in alert and "重新上传" in alert and reverse(IMPORT) in alert, alert
