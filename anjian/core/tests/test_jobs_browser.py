@@ -176,10 +176,15 @@ def test_an_import_of_5000_rows_shows_progress_and_its_report(live_server, page,
     page.wait_for_selector("#job-status[data-status=running], #job-status[data-status=succeeded]")
     page.set_viewport_size(PHONE)
     shot(page, "jobs-03-import-commit-running-phone")
+    page.set_viewport_size(DESKTOP)
+    # Writing: the engine's own 写入 progress, or (while it reports none) the page's "校验完成，正在写入".
+    page.wait_for_selector("[data-testid=job-between], [data-testid=job-phase]:has-text('写入')", timeout=120_000)
+    shot(page, "jobs-03-import-commit-writing-desktop")
     seen = progress_values(page, time.monotonic() + 300)
     assert seen[-1][0] == "succeeded", (seen, page.inner_text("#job-status"))
     assert f"导入完成：新增 {IMPORT_ROWS} 家" in page.inner_text("#job-status").replace(",", "")
     assert Enterprise.objects.count() == before + IMPORT_ROWS
+    page.set_viewport_size(PHONE)
     shot(page, "jobs-04-import-done-phone")
     page.set_viewport_size(DESKTOP)
     shot(page, "jobs-05-import-done-desktop")
