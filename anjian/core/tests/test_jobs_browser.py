@@ -149,6 +149,7 @@ def test_city_supervisor_exports_the_city_and_watches_the_bar(live_server, page,
     page.click("#user-menu")
     page.click("[data-testid=my-jobs]")
     assert "导出生产经营单位" in page.inner_text("[data-testid=job-list]")
+    shot(page, "jobs-06-my-jobs-desktop")
 
 
 def test_an_import_of_5000_rows_shows_progress_and_its_report(live_server, page, personas, worker, tmp_path):
