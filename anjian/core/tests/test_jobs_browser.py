@@ -42,22 +42,32 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def worker(settings, tmp_path):
+def worker(settings, tmp_path, live_server):
     """A real huey consumer in this process (threads), on in-memory storage, stopped after the test.
 
     The test database is SQLite in memory with a shared cache (the live server shares this thread's connection, the
     consumer opens its own). There a writer locks whole tables against other connections' readers, and every
     request reads the user with its enterprise, so pages would fail while the import's transaction is open. The
     file database anjian runs on uses WAL, where readers never wait for the writer; `read_uncommitted` on the
-    server's connection gives the same non-blocking reads here (it lets that connection skip the shared cache's
-    table read locks; the pages read nothing the import is writing but the user's own enterprise row).
+    server's connection and on every connection opened during the test gives the same non-blocking reads here (it
+    lets a connection skip the shared cache's table read locks; the pages read nothing the import is writing but the
+    user's own enterprise row). With it on the server's connection only, the second test of a run still saw
+    "database table is locked" on every poll during the commit.
     """
-    from django.db import connection
+    from django.db import connection as main_connection
+    from django.db.backends.signals import connection_created
 
+    def uncommitted(sender, connection, **kwargs):
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA read_uncommitted = 1")
+
+    # The connection the live server's thread uses (pytest-django hands it the in-memory database's connection),
+    # and any connection opened while the test runs.
+    connection = live_server.thread.connections_override.get("default", main_connection)
     settings.DATA_DIR = tmp_path
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA read_uncommitted = 1")
+    uncommitted(None, connection)
+    connection_created.connect(uncommitted)
     handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     stored, immediate = HUEY.storage, HUEY.immediate
     HUEY.immediate = False
@@ -72,6 +82,7 @@ def worker(settings, tmp_path):
         HUEY.storage, HUEY.immediate = stored, immediate
         for number, handler in handlers.items():
             signal.signal(number, handler)
+        connection_created.disconnect(uncommitted)
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA read_uncommitted = 0")
