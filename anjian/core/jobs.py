@@ -35,7 +35,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -375,40 +375,63 @@ def runner(kind: str, *, retry_check: Callable[[Job], None] | None = None) -> Ca
 def execute(job_id: int) -> None:
     """Run one queued job to its end (the huey task). A job not queued any more (cancelled before it started, or
     a duplicate task) is left alone."""
-    claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+    claimed = _patiently(lambda: Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
         status=JobStatus.RUNNING, started_at=timezone.now(), updated=timezone.now()
-    )
+    ))
     if not claimed:
         return
     job = Job.objects.select_related("owner").get(pk=job_id)
     _load_runners()
     progress = LiveProgress(job.pk).start()
-    status, error = JobStatus.SUCCEEDED, ""
+    try:
+        status, error = _run(job, progress)
+        live = progress.snapshot()
+        # What the runner recorded stays, failed or not (a refused commit keeps its report and error file). The
+        # heartbeat goes on until it is written: on SQLite another job's import may hold the write lock a while.
+        _patiently(lambda: Job.objects.filter(pk=job.pk).update(
+            status=status, error=error, finished_at=timezone.now(), updated=timezone.now(),
+            done=live["done"], total=live["total"], phase=live["phase"][:32],
+            result=job.result, result_file=job.result_file, result_name=job.result_name[:200],
+        ))
+    finally:
+        progress.stop()
+
+
+def _run(job: Job, progress: LiveProgress) -> tuple[str, str]:
+    """The job's runner, and its outcome as (status, error for the owner)."""
     try:
         with translation.override(job.parameters.get("language") or settings.LANGUAGE_CODE):
             if progress.cancel_requested():
                 raise Cancelled
             RUNNERS[job.kind](job, progress)
     except Cancelled:
-        status = JobStatus.CANCELLED
+        return JobStatus.CANCELLED, ""
     except JobError as refusal:
-        status, error = JobStatus.FAILED, refusal.message
+        return JobStatus.FAILED, refusal.message
     except Exception as failure:
         # The owner reads a Chinese sentence with the error's text; the traceback goes to the log.
         logger.exception("job %s (%s) failed", job.pk, job.kind)
-        status = JobStatus.FAILED
-        error = _("任务执行出错，未完成（%(error)s）。请稍后重试；如仍失败，请联系管理员。") % {
+        return JobStatus.FAILED, _("任务执行出错，未完成（%(error)s）。请稍后重试；如仍失败，请联系管理员。") % {
             "error": f"{type(failure).__name__}: {failure}"[:500]
         }
-    finally:
-        progress.stop()
-    live = progress.snapshot()
-    # What the runner recorded stays, failed or not (a refused commit keeps its report and error file).
-    Job.objects.filter(pk=job.pk).update(
-        status=status, error=error, finished_at=timezone.now(), updated=timezone.now(),
-        done=live["done"], total=live["total"], phase=live["phase"][:32],
-        result=job.result, result_file=job.result_file, result_name=job.result_name[:200],
-    )
+    return JobStatus.SUCCEEDED, ""
+
+
+# How often a job's own row is written again when the database is locked (SQLite: another import's transaction);
+# each attempt already waits the connection's busy timeout (20 s by default).
+WRITE_ATTEMPTS = 5
+
+
+def _patiently(write: Callable[[], Any], attempts: int = WRITE_ATTEMPTS) -> Any:
+    for attempt in range(1, attempts + 1):
+        try:
+            return write()
+        except OperationalError:
+            if attempt == attempts:
+                raise
+            logger.warning("job row locked, attempt %d of %d", attempt, attempts)
+            time.sleep(1)
+    return None
 
 
 def _load_runners() -> None:

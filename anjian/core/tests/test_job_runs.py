@@ -478,3 +478,26 @@ def test_a_file_the_import_cannot_read_fails_its_preview_with_the_reason(client,
     page = client.get(preview.get_absolute_url()).content.decode()
     alert = page[page.find("job-error"):][:400]
     assert "无法识别的列" in alert and "重新上传" in alert and reverse(IMPORT) in alert, alert
+
+
+def test_the_outcome_is_written_again_while_the_database_is_locked(client, personas, monkeypatch):
+    """On SQLite another job's import may hold the write lock: the worker tries again instead of losing the outcome."""
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    client.force_login(personas.city_supervisor)
+    real_update = QuerySet.update
+    refusals = []
+
+    def locked_once(self, **values):
+        if self.model is Job and values.get("status") == JobStatus.SUCCEEDED and not refusals:
+            refusals.append(values)
+            raise OperationalError("database is locked")
+        return real_update(self, **values)
+
+    monkeypatch.setattr(QuerySet, "update", locked_once)
+    monkeypatch.setattr(jobs.time, "sleep", lambda seconds: None)
+
+    job = job_of(client.post(reverse("core:job_export"), {"path": reverse(ENTERPRISES), "query": ""}))
+
+    assert refusals and job.status == JobStatus.SUCCEEDED and job.result_file == "export.xlsx"
