@@ -261,8 +261,13 @@ ANJIAN_MAP_TILE_URL = os.environ.get("ANJIAN_MAP_TILE_URL", "")
 ANJIAN_MAP_TILE_ATTRIBUTION = os.environ.get("ANJIAN_MAP_TILE_ATTRIBUTION", "")
 
 # Rows one .xlsx export may hold: exports run inside a request (see `anjian serve --timeout`).
-# One sheet holds 1,048,576 rows (Excel's limit); exports run as background jobs (issue 7 item 1).
-ANJIAN_EXPORT_MAX_ROWS = int(os.environ.get("ANJIAN_EXPORT_MAX_ROWS", "1000000"))
+ANJIAN_EXPORT_MAX_ROWS = int(os.environ.get("ANJIAN_EXPORT_MAX_ROWS", "50000"))
+# Background jobs (issue 7 item 1, anjian.core.jobs): an export run as a job may hold up to this many rows (an .xlsx
+# sheet holds 1,048,576); a running job whose worker has not beaten for ANJIAN_JOB_STALE_SECONDS is failed; a finished
+# job's files (the export, the error report) are removed after ANJIAN_JOB_FILES_DAYS days.
+ANJIAN_EXPORT_JOB_MAX_ROWS = int(os.environ.get("ANJIAN_EXPORT_JOB_MAX_ROWS", "1000000"))
+ANJIAN_JOB_STALE_SECONDS = int(os.environ.get("ANJIAN_JOB_STALE_SECONDS", "120"))
+ANJIAN_JOB_FILES_DAYS = int(os.environ.get("ANJIAN_JOB_FILES_DAYS", "7"))
 
 # Days before expiry at which licences, insurance and archive documents show a warning (issue 2 item 4).
 ANJIAN_EXPIRY_WARNING_DAYS = int(os.environ.get("ANJIAN_EXPIRY_WARNING_DAYS", "30"))

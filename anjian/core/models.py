@@ -9,9 +9,17 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.choices import (
+    ACTIVE_JOB_STATUSES,
+    FINISHED_JOB_STATUSES,
+    JOB_STATUS_COLOURS,
+    JobKind,
+    JobStatus,
+)
 from anjian.core.scope import RestrictedQuerySet, Scope
 
 if TYPE_CHECKING:
@@ -192,3 +200,68 @@ class Attachment(models.Model):
         for stored in (self.file, self.thumbnail):
             if stored:
                 stored.storage.delete(stored.name)
+
+
+class Job(ScopedModel):
+    """A long piece of work run by huey for one person: an import's preview or commit, or a list's export
+    (issue 7 item 1; the runner is anjian.core.jobs).
+
+    A job belongs to its owner alone (`Scope(owner=...)`): `restrict()` answers a user's own jobs only, even for the
+    city administrator, so everyone else gets 404 on its page, status, file, cancel and retry. Live progress is NOT
+    kept here but in files of the job's directory (anjian.core.jobs explains why); the row gets its status, counts
+    and result at the boundaries of the work. `lock_key` is unique among queued and running jobs: the same file
+    cannot be imported twice at once.
+    """
+
+    kind = models.CharField(_("类型"), max_length=16, choices=JobKind.choices)
+    title = models.CharField(_("任务"), max_length=200)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.CASCADE,
+                              related_name="jobs")
+    status = models.CharField(_("状态"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    total = models.PositiveIntegerField(_("总数"), null=True, blank=True)
+    phase = models.CharField(_("阶段"), max_length=32, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    parameters = models.JSONField(_("参数"), default=dict, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    # The file name inside DATA_DIR/jobs/<id>/ and the name it is downloaded as.
+    result_file = models.CharField(_("结果文件"), max_length=100, blank=True)
+    result_name = models.CharField(_("结果文件名"), max_length=200, blank=True)
+    lock_key = models.CharField(_("锁"), max_length=200, blank=True)
+    retry_of = models.ForeignKey("self", verbose_name=_("重试自"), null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+
+    scope: ClassVar[Scope] = Scope(owner="owner_id")
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["owner", "-id"], name="job_owner_recent"),
+            models.Index(fields=["status"], name="job_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lock_key"], condition=Q(status__in=ACTIVE_JOB_STATUSES) & ~Q(lock_key=""),
+                name="job_active_lock", violation_error_message=_("同一文件的导入正在进行中，请等它完成后再试。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("core:job_detail", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED_JOB_STATUSES
+
+    @property
+    def status_colour(self) -> str:
+        return JOB_STATUS_COLOURS.get(self.status, "secondary")

@@ -175,7 +175,8 @@ class ObjectViewMixin:
 
 
 class ObjectListView(ObjectViewMixin, View):
-    """A filtered, sortable, paginated list; `?export=xlsx` downloads the same filtered rows.
+    """A filtered, sortable, paginated list; `?export=xlsx` downloads the same filtered rows in the request (API
+    clients, the permission matrices), while the page's 导出 button runs the export as a job (anjian.core.jobs).
 
     Pagination uses django-tables2's LazyPaginator: it fetches one row more than a page to know whether a
     next page exists, and never counts the whole table (the registry holds 200,000 enterprises): the total shown
@@ -244,6 +245,8 @@ class ObjectListView(ObjectViewMixin, View):
         export_query = request.GET.copy()
         for key in ("page", "export"):
             export_query.pop(key, None)
+        # The 导出 button starts an export job of these filters (anjian.core.views_jobs.ExportStartView).
+        job_query = export_query.urlencode()
         export_query["export"] = "xlsx"
         context = {
             **self.base_context(),
@@ -254,6 +257,7 @@ class ObjectListView(ObjectViewMixin, View):
             "export_url": "?" + export_query.urlencode()
             if not jurisdiction_of(request.user, EXPORT, self.model).nothing
             else None,
+            "export_query": job_query,
             "filters_active": any(key not in {"page", "sort", "per_page", "q"} and value not in {"", "unknown"}
                                   for key, value in request.GET.items()),
             **self.get_extra_context(),

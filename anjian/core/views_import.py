@@ -1,20 +1,25 @@
-"""Generic import pages (issue 6 item 8): upload → dry-run preview → 确认导入 (commit), template, error report.
+"""Generic import pages (issue 6 item 8; as jobs since issue 7 item 1): upload → a preview job → 确认导入 → a commit
+job, plus the template and the error report.
 
 A module configures them with `ImportPages` (its ImportSpec, permission check, URLs and wording) and either
-subclasses the three views with `pages = ...` or passes it to `as_view(pages=...)`. The uploaded file waits in
-DATA_DIR/imports/<token> between the two steps, its token kept in the session under a key of its own per import
-(`ImportPages.session_key`), so two imports open in one session do not clash. The file is validated again in full
-at commit time, so nothing the preview showed can be stale when rows are saved.
+subclasses the views with `pages = ...` or passes it to `as_view(pages=...)`. The uploaded file waits in
+DATA_DIR/imports/<token> (kept a day); the upload page queues a preview job (validation with a progress bar, nothing
+written) and sends the user to the job's page (anjian.core.views_jobs), which shows the report and the 确认导入
+button; that queues the commit job, which validates the file again in full, so nothing the preview showed can be
+stale when rows are saved. The runners of both jobs are here, registered with anjian.core.jobs. Two commits of the
+same file (same import, same SHA-256) cannot run at once: the second is refused.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,10 +29,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from anjian.core import importing
+from anjian.core import importing, jobs
+from anjian.core.choices import JobKind
+from anjian.core.models import Job
 from anjian.core.scope import can_add
 
 PREVIEW_LIMIT = 200
+# Errors a job's page lists (all of them are in the downloadable error report).
+ERRORS_LIMIT = 500
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -64,9 +73,21 @@ class ImportPages:
     template_filename: str = ""
     errors_filename: str = ""
 
+    def __post_init__(self) -> None:
+        # Jobs name their import by url_name; the worker finds the pages here (see pages_for).
+        _PAGES[self.url_name] = self
+
     @property
     def session_key(self) -> str:
         return f"import:{self.url_name}"
+
+    def lock_key(self, sha256: str) -> str:
+        """The commit lock of one file in this import (anjian.core.models.Job.lock_key)."""
+        return f"import:{self.url_name}:{sha256}"
+
+    @property
+    def errors_name(self) -> str:
+        return self.errors_filename or f"{self.spec.sheet_title}导入错误报告.xlsx"
 
     def may_import(self, user: Any) -> bool:
         return self.allowed(user) if self.allowed is not None else can_add(user, self.spec.model)
@@ -86,6 +107,26 @@ class ImportPages:
             return self.create_columns
         key = self.spec.column_by_field[self.spec.key]
         return ((key.label, self.spec.key), (str(self.spec.model._meta.verbose_name), "__str__"))
+
+
+_PAGES: dict[str, ImportPages] = {}
+
+
+def pages_for(parameters: dict[str, Any]) -> ImportPages:
+    """The ImportPages a job's parameters name (its module is imported first, as in a fresh worker process)."""
+    name = parameters.get("pages", "")
+    if name not in _PAGES and parameters.get("module"):
+        with contextlib.suppress(ImportError):
+            import_module(parameters["module"])
+    if name not in _PAGES:
+        from django.urls import NoReverseMatch
+
+        with contextlib.suppress(NoReverseMatch):
+            reverse(name)  # loads the URL configuration, where pages given to as_view() are built
+    pages = _PAGES.get(name)
+    if pages is None:
+        raise jobs.JobError(_("该导入已不存在。"))
+    return pages
 
 
 def _resolve(obj: Any, path: str) -> Any:
@@ -124,87 +165,150 @@ class ImportPagesMixin:
 
 
 class ImportView(ImportPagesMixin, View):
+    """The upload form; a valid file is stored and its preview job queued, then the job's page takes over."""
+
     form_template = "generic/import_form.html"
-    preview_template = "generic/import_preview.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.render_form(request, ImportUploadForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        if "confirm" in request.POST:
-            return self.commit(request)
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_form(request, form, status=400)
         upload = form.cleaned_data["file"]
         try:
             extension = importing.check_upload(upload)
-            result = importing.dry_run(self.pages.spec, actor=request.user, handle=upload, extension=extension)
         except importing.ImportFileError as error:
             form.add_error("file", error.message)
             return self.render_form(request, form, status=400)
-        self.forget(request)
         token = importing.store_pending(upload, extension)
-        request.session[self.pages.session_key] = {"token": token, "extension": extension, "name": upload.name[:200]}
-        return self.render_preview(request, result, token, upload.name)
-
-    def commit(self, request: HttpRequest) -> HttpResponse:
-        pending, path = self.pending(request)
-        if pending is None or request.POST.get("token") != pending["token"]:
-            messages.error(request, _("待导入的文件已失效或已被新的上传替换，请重新上传。"))
-            return redirect(self.pages.url_name)
-        try:
-            with path.open("rb") as handle:
-                result = importing.commit(
-                    self.pages.spec, actor=request.user, handle=handle, extension=pending["extension"]
-                )
-        except importing.ImportFileError as error:
-            self.forget(request)
-            messages.error(request, error.message)
-            return redirect(self.pages.url_name)
-        if not result.committed:
-            # The data changed since the preview (or a save was refused): show the fresh errors, keep the file.
-            messages.error(request, _("导入未完成，没有写入任何数据。"))
-            return self.render_preview(request, result, pending["token"], pending["name"])
-        self.forget(request)
-        counts = {"create": len(result.to_create), "update": len(result.to_update), "same": len(result.unchanged)}
-        messages.success(request, str(self.pages.success_message) % counts)
-        return redirect(self.pages.list_url)
+        name = upload.name[:200]
+        # The latest upload of this session, for the error report URL of the import (ImportErrorsView).
+        request.session[self.pages.session_key] = {"token": token, "extension": extension, "name": name}
+        job = jobs.start(
+            JobKind.IMPORT_PREVIEW, owner=request.user,
+            title=_("%(title)s（预览）：%(name)s") % {"title": self.pages.title, "name": name},
+            parameters={
+                "pages": self.pages.url_name, "module": type(self).__module__, "token": token,
+                "extension": extension, "name": name, "sha256": _sha256(token, extension),
+            },
+        )
+        return redirect(job.get_absolute_url())
 
     def render_form(self, request: HttpRequest, form: ImportUploadForm, status: int = 200) -> HttpResponse:
         context = {"form": form, "pages": self.pages, "urls": self.pages.urls(), "columns": self.pages.spec.columns}
         return render(request, self.form_template, context, status=status)
 
-    def render_preview(
-        self, request: HttpRequest, result: importing.ImportResult, token: str, name: str
-    ) -> HttpResponse:
-        to_create = result.to_create[:PREVIEW_LIMIT]
-        to_update = result.to_update[:PREVIEW_LIMIT]
-        context = {
-            "pages": self.pages,
-            "urls": self.pages.urls(),
-            "result": result,
-            "token": token,
-            "file_name": name,
-            "to_create": to_create,
-            "to_update": to_update,
-            "create_head": [label for label, _path in self.pages.preview_columns(update=False)],
-            "update_head": [label for label, _path in self.pages.preview_columns(update=True)],
-            "create_rows": self.cells(to_create, update=False),
-            "update_rows": self.cells(to_update, update=True),
-            "preview_limit": PREVIEW_LIMIT,
-            "nothing_to_do": result.ok and not result.to_create and not result.to_update,
-        }
-        return render(request, self.preview_template, context)
 
-    def cells(self, planned: list[importing.PlannedRow], *, update: bool) -> list[dict[str, Any]]:
-        """Each planned row with its preview cells as (value, is the key); the key is shown in monospace."""
-        columns = self.pages.preview_columns(update=update)
-        key = self.pages.spec.key
-        return [
-            {"item": item, "cells": [(_resolve(item.obj, path), path == key) for _label, path in columns]}
-            for item in planned
-        ]
+def _sha256(token: str, extension: str) -> str:
+    path = importing.pending_path(token, extension)
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def confirm(preview: Job, user: Any) -> Job:
+    """确认导入: queue the commit job of a finished preview. Raises JobError (e.g. JobLocked) with the reason."""
+    pages = pages_for(preview.parameters)
+    if not pages.may_import(user):
+        raise PermissionDenied(str(pages.denied_message))
+    summary = preview.result or {}
+    if preview.kind != JobKind.IMPORT_PREVIEW or preview.status != "succeeded" or not summary.get("can_commit"):
+        raise jobs.JobError(_("该预览不能导入：请重新上传文件。"))
+    _stored_file(preview)
+    parameters = {key: preview.parameters[key] for key in ("pages", "module", "token", "extension", "name", "sha256")}
+    parameters["preview"] = preview.pk
+    return jobs.start(
+        JobKind.IMPORT_COMMIT, owner=user,
+        title=_("%(title)s：%(name)s") % {"title": pages.title, "name": parameters["name"]},
+        parameters=parameters, lock_key=pages.lock_key(parameters["sha256"]),
+    )
+
+
+def _stored_file(job: Job):
+    path = importing.pending_path(job.parameters.get("token", ""), job.parameters.get("extension", ""))
+    if path is None:
+        raise jobs.JobError(_("上传的文件已失效（上传后保留一天），请重新上传。"))
+    return path
+
+
+def import_summary(pages: ImportPages, result: importing.ImportResult) -> dict[str, Any]:
+    """A job's result (JSON): the counts, the first rows to add and to change, the first errors."""
+
+    def cells(planned: list[importing.PlannedRow], update: bool) -> list[list[Any]]:
+        columns = pages.preview_columns(update=update)
+        return [[[str(_resolve(item.obj, path)), path == pages.spec.key] for _label, path in columns]
+                for item in planned]
+
+    to_create, to_update = result.to_create[:PREVIEW_LIMIT], result.to_update[:PREVIEW_LIMIT]
+    counts = {"rows": result.row_count, "create": len(result.to_create), "update": len(result.to_update),
+              "same": len(result.unchanged), "errors": len(result.errors)}
+    return {
+        "counts": counts,
+        "ok": result.ok,
+        "committed": result.committed,
+        "nothing_to_do": result.ok and not result.to_create and not result.to_update,
+        "can_commit": result.ok and bool(result.to_create or result.to_update),
+        "create_head": [str(label) for label, _path in pages.preview_columns(update=False)],
+        "update_head": [str(label) for label, _path in pages.preview_columns(update=True)],
+        "create_rows": [{"row": item.row, "cells": row} for item, row in zip(to_create, cells(to_create, False),
+                                                                               strict=True)],
+        "update_rows": [
+            {"row": item.row, "cells": row,
+             "changes": [{"column": c.column, "before": c.before, "after": c.after} for c in item.changes]}
+            for item, row in zip(to_update, cells(to_update, True), strict=True)
+        ],
+        "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors[:ERRORS_LIMIT]],
+        "preview_limit": PREVIEW_LIMIT,
+        "errors_limit": ERRORS_LIMIT,
+    }
+
+
+def _run_import(job: Job, progress: jobs.LiveProgress, *, commit: bool) -> None:
+    pages = pages_for(job.parameters)
+    path = _stored_file(job)
+    run = importing.commit if commit else importing.dry_run
+    try:
+        with path.open("rb") as handle:
+            result = run(pages.spec, actor=job.owner, handle=handle, extension=job.parameters["extension"],
+                         progress=progress)
+    except importing.ImportFileError as error:
+        raise jobs.JobError(error.message) from None
+    job.result = import_summary(pages, result)
+    if result.errors:
+        directory = jobs.job_dir(job.pk, create=True)
+        (directory / "errors.xlsx").write_bytes(importing.error_report(result))
+        job.result_file, job.result_name = "errors.xlsx", pages.errors_name
+    if not commit:
+        return
+    if not result.committed:
+        # The data changed since the preview, or a save was refused: the report says where; nothing was written.
+        raise jobs.JobError(_("导入未完成，没有写入任何数据。"))
+    importing.discard_pending(job.parameters["token"], job.parameters["extension"])
+    job.result["message"] = str(pages.success_message) % job.result["counts"]
+
+
+@jobs.runner(JobKind.IMPORT_PREVIEW, retry_check=_stored_file)
+def run_import_preview(job: Job, progress: jobs.LiveProgress) -> None:
+    """Validate the stored file with progress; nothing is written."""
+    _run_import(job, progress, commit=False)
+
+
+@jobs.runner(JobKind.IMPORT_COMMIT, retry_check=_stored_file)
+def run_import_commit(job: Job, progress: jobs.LiveProgress) -> None:
+    """Validate again and save every new or changed row in one transaction (a cancel rolls it all back)."""
+    _run_import(job, progress, commit=True)
+
+
+def job_links(job: Job) -> dict[str, str]:
+    """The import's own pages, for a job's page (empty when the import no longer exists)."""
+    try:
+        return pages_for(job.parameters).urls()
+    except jobs.JobError:
+        return {}
 
 
 class ImportTemplateView(ImportPagesMixin, View):

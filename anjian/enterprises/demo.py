@@ -31,6 +31,7 @@ from django.core.management.base import CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from anjian.core.progress import EVERY_ROWS, Progress, silent
 from anjian.core.registry import DemoOptions
 from anjian.enterprises.choices import (
     ArchiveDocumentType,
@@ -178,6 +179,11 @@ SAMPLE_PDF = (
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
 BATCH_SIZE = 5000
+
+
+# Phases `generate` reports to its progress callback (the command's bar on a terminal).
+GENERATING = "生成企业"
+GENERATING_RECORDS = "生成证照档案"
 
 
 class DemoError(Exception):
@@ -670,10 +676,13 @@ ARCHIVE_FIELDS = ("created", "updated", "enterprise_id", "doc_type", "title", "f
                   "note")
 
 
-def generate(*, enterprises: int, seed: int, replace: bool = False, today: dt.date | None = None) -> DemoResult:
+def generate(
+    *, enterprises: int, seed: int, replace: bool = False, today: dt.date | None = None, progress: Progress = silent
+) -> DemoResult:
     """Generate `enterprises` enterprises for `seed` (see the module docstring); refuses a non-empty registry.
 
-    `today` is the base of every validity date (default: today's local date).
+    `today` is the base of every validity date (default: today's local date). `progress` hears the records made
+    (anjian.core.progress; the command draws it on a terminal).
     """
     if enterprises < 1:
         raise DemoError("企业数量必须大于 0。")
@@ -689,7 +698,11 @@ def generate(*, enterprises: int, seed: int, replace: bool = False, today: dt.da
             raise DemoError("登记库不为空：如需替换已生成的演示数据，请加 --replace。")
         generator = _Generator(seed=seed, today=today or timezone.localdate())
         adapt_date = connection.ops.adapt_datefield_value
-        rows = [generator.enterprise() for _ in range(enterprises)]
+        rows = []
+        for number in range(1, enterprises + 1):
+            rows.append(generator.enterprise())
+            if number % EVERY_ROWS == 0 or number == enterprises:
+                progress(number, enterprises, GENERATING)
         result.enterprises = _insert(
             Enterprise,
             ENTERPRISE_FIELDS,
@@ -701,7 +714,9 @@ def generate(*, enterprises: int, seed: int, replace: bool = False, today: dt.da
         )
         ids = dict(generated_enterprises().values_list("uscc", "pk"))
         licences, insurances, archives = [], [], []
-        for row in rows:
+        for number, row in enumerate(rows, start=1):
+            if number % EVERY_ROWS == 0 or number == enterprises:
+                progress(number, enterprises, GENERATING_RECORDS)
             enterprise_id = ids[row["uscc"]]
             for licence in generator.licences(row):
                 licences.append((stamp, stamp, enterprise_id, licence["licence_type"], licence["number"],

@@ -212,3 +212,23 @@ def test_serve_refuses_pending_migrations(monkeypatch):
     monkeypatch.setattr(serve.os, "execv", lambda *args: pytest.fail("must not start gunicorn"))
     with pytest.raises(CommandError, match="anjian migrate"):
         call_command("serve", stdout=io.StringIO())
+
+
+def test_the_demo_worker_is_a_huey_consumer_that_runs_beside_the_server(tmp_path, monkeypatch):
+    """`anjian demo` starts `anjian run_huey` (issue 7 item 1): a real consumer on the data directory's queue."""
+    import time
+
+    from anjian.platform.management.commands.demo import start_worker
+
+    monkeypatch.setenv("ANJIAN_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("ANJIAN_REDIS_URL", raising=False)
+    worker = start_worker(workers=1)
+    try:
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "huey.sqlite3").exists() and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.2)
+        assert worker.poll() is None, "the consumer keeps running"
+        assert (tmp_path / "huey.sqlite3").exists(), "on the queue in the data directory"
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from anjian.core.terminal import TerminalProgress
 from anjian.enterprises.demo import DemoError, generate
 
 
@@ -16,10 +17,14 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true", help="先删除此前生成的演示数据")
 
     def handle(self, *args, enterprises: int, seed: int, replace: bool, **options):
+        # A progress bar on stderr when it is a terminal (the raw stream under Django's OutputWrapper).
+        bar = TerminalProgress(self.stderr._out)
         try:
-            result = generate(enterprises=enterprises, seed=seed, replace=replace)
+            result = generate(enterprises=enterprises, seed=seed, replace=replace, progress=bar)
         except DemoError as error:
             raise CommandError(str(error)) from error
+        finally:
+            bar.close()
         if result.deleted:
             self.stdout.write(f"已删除此前生成的企业 {result.deleted} 家。")
         self.stdout.write(

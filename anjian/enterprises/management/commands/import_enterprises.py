@@ -3,13 +3,14 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from anjian.core.terminal import TerminalProgress
 from anjian.enterprises import importing
 
 
 class Command(BaseCommand):
     help = (
         "Import enterprises from an .xlsx or .csv file as USER: a dry run by default; with --commit, "
-        "all rows in one transaction when no row has an error."
+        "all rows in one transaction when no row has an error. On a terminal, a progress bar is drawn on stderr."
     )
 
     def add_arguments(self, parser):
@@ -26,13 +27,18 @@ class Command(BaseCommand):
             actor = get_user_model().objects.get(username=options["user"], is_active=True)
         except get_user_model().DoesNotExist:
             raise CommandError(f"没有启用的用户“{options['user']}”。") from None
+        # Rows done / total, rate and time left, redrawn in place on stderr when it is a terminal; nothing otherwise.
+        # The raw stream under Django's OutputWrapper, which would end every write with a newline.
+        bar = TerminalProgress(self.stderr._out)
         with path.open("rb") as handle:
             try:
                 extension = importing.check_upload(_Named(handle, path))
                 run = importing.commit if options["commit"] else importing.dry_run
-                result = run(actor=actor, handle=handle, extension=extension)
+                result = run(actor=actor, handle=handle, extension=extension, progress=bar)
             except importing.ImportFileError as error:
                 raise CommandError(error.message) from None
+            finally:
+                bar.close()
         self.stdout.write(result.summary())
         for planned in result.to_update:
             changes = "；".join(f"{c.column}：{c.before} → {c.after}" for c in planned.changes)

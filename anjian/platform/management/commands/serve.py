@@ -19,7 +19,11 @@ def unapplied_migrations() -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "收集静态文件、检查数据库迁移，然后以 gunicorn（config.wsgi）在前台运行；静态文件由 whitenoise 提供。"
+    help = (
+        "收集静态文件、检查数据库迁移，然后以 gunicorn（config.wsgi）在前台运行；静态文件由 whitenoise 提供。"
+        "导入、导出和定时任务由后台任务进程执行：请在旁边另行运行 anjian run_huey（即 .venv/bin/anjian run-huey，"
+        "与本服务使用同一数据目录 ANJIAN_DATA_DIR 或同一 ANJIAN_REDIS_URL），否则任务会一直排队。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default="127.0.0.1:8000", help="监听地址（默认 127.0.0.1:8000）")
