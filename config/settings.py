@@ -271,10 +271,21 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Issue 7: a yes/no filter refuses values it does not know; JSON bodies have a size and a depth limit; errors
+    # reach a browser as a Chinese page with the login link; the schema carries tags, summaries and error answers.
+    "DEFAULT_FILTER_BACKENDS": ["anjian.core.api.filters.ApiFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "anjian.core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "anjian.core.api.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "anjian.core.api.pagination.IdCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "anjian.core.api.schema.AnjianAutoSchema",
     "EXCEPTION_HANDLER": "anjian.core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": "10/minute"},
 }
@@ -288,6 +299,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "anjian.core.api.schema.tags_hook"],
 }
 
 HUEY = {

@@ -13,3 +13,9 @@ urlpatterns = [
 ]
 # No MEDIA_URL route, not even with DEBUG: uploads (archives, attachments) are served only through views that pass
 # the gate.
+
+# Under /api/ an unknown URL, a refused body or a crash answers in the API's JSON error format; elsewhere, the pages.
+handler400 = "anjian.core.api.errors.bad_request"
+handler403 = "anjian.core.api.errors.permission_denied"
+handler404 = "anjian.core.api.errors.page_not_found"
+handler500 = "anjian.core.api.errors.server_error"
