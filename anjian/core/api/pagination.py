@@ -38,6 +38,17 @@ class IdCursorPagination(CursorPagination):
             raise exceptions.ValidationError({self.page_size_query_param: [message]})
         return size
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+                parameter["description"] = _("每页条数（1 到 %(max)d，默认 %(default)d）。") % {
+                    "max": self.max_page_size, "default": self.page_size}
+            elif parameter["name"] == self.cursor_query_param:
+                parameter["description"] = _("翻页游标：取自上一页答复的 next 或 previous 链接。")
+        return parameters
+
     def get_ordering(self, request, queryset, view):
         self._model = queryset.model
         default = getattr(view, "cursor_ordering", self.ordering)

@@ -20,7 +20,7 @@ from anjian.core.api.errors import MESSAGES
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The API's error answer: a stable code, a Chinese message and the messages per field (may be empty)."""
+    """接口的错误答复：稳定的错误代码、中文说明和各字段的问题（可为空）。"""
 
     code = serializers.CharField(help_text=_("稳定的错误代码，如 invalid、not_found、permission_denied"))
     message = serializers.CharField(help_text=_("中文说明"))
