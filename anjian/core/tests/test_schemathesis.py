@@ -72,6 +72,12 @@ def run_operation(operation, mode: GenerationMode, headers: dict) -> None:
     call()
 
 
+def describe(error: BaseException) -> str:
+    """Schemathesis raises a group of failures: say each one (its kind, the schema's words, the request)."""
+    parts = error.exceptions if isinstance(error, BaseExceptionGroup) else [error]
+    return "\n".join(str(part).strip()[:1500] for part in parts)
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_api_answers_as_its_schema_says(personas, wsgi_app, persona):
     user = getattr(personas, persona)
@@ -90,7 +96,7 @@ def test_api_answers_as_its_schema_says(personas, wsgi_app, persona):
             except (KeyboardInterrupt, SystemExit):
                 raise
             except BaseException as error:  # noqa: BLE001 - every operation's failures are reported, not only the first
-                failures.append(f"{operation.label} [{mode.value}]: {error}")
+                failures.append(f"{operation.label} [{mode.value}]: {describe(error)}")
             timings.append((time.monotonic() - started, f"{operation.label} [{mode.value}]"))
     for seconds, label in sorted(timings, reverse=True)[:8]:
         print(f"{seconds:6.2f} s  {label}")
