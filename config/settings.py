@@ -127,6 +127,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "anjian.core.middleware.LoginRequiredMiddleware",
+    "anjian.core.middleware.ApiInputGuardMiddleware",
     # axes last: it answers a locked-out login attempt (django-axes docs, "Configuration").
     "axes.middleware.AxesMiddleware",
 ]
@@ -278,8 +279,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["anjian.core.api.filters.ApiFilterBackend"],
     "DEFAULT_PARSER_CLASSES": [
         "anjian.core.api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "anjian.core.api.parsers.FormParser",
+        "anjian.core.api.parsers.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

@@ -77,3 +77,27 @@ class SecurityHeadersMiddleware:
         if download or (user is not None and user.is_authenticated):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class ApiInputGuardMiddleware:
+    """Under /api/, a URL or query string holding the NUL character is bad input: 400 in the API's error format.
+
+    PostgreSQL cannot compare text with NUL in it, so `/api/v1/industries/%00/` or a NUL in a cursor or a filter
+    would otherwise reach the database as a 500 (the bodies are checked by anjian.core.api.parsers)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/") and _has_nul(request):
+            from anjian.core.api.errors import json_error
+            from anjian.core.api.parsers import nul_message
+
+            return json_error(400, "parse_error", nul_message())
+        return self.get_response(request)
+
+
+def _has_nul(request) -> bool:
+    if "\x00" in request.path:
+        return True
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists())

@@ -15,10 +15,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from anjian.core.api.parsers import FormParser, MultiPartParser
 from anjian.core.api.viewsets import ScopedReadOnlyViewSet
 from anjian.core.attachments import MAX_FILES, attachable_model, attachment_upload, file_response
 from anjian.core.filtersets import BaseFilterSet, ObjectTypeFilter

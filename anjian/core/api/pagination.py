@@ -73,6 +73,8 @@ class IdCursorPagination(CursorPagination):
 
     def _check_position(self, position: str) -> None:
         """The position must be a value of the first ordering field (the query compares the field with it)."""
+        if "\x00" in position:
+            raise self._invalid_cursor()  # PostgreSQL refuses NUL in text: a 500 if it reached the query
         model = getattr(self, "_model", None)
         name = self.ordering[0].lstrip("-")
         try:

@@ -1,9 +1,10 @@
-"""The API's JSON parser: bad bodies are bad input (400), never a 500 (architecture rule 6, issue 7 item 1).
+"""The API's body parsers: bad bodies are bad input (400), never a 500 (architecture rule 6, issue 7 item 1).
 
 DRF's JSONParser reads the whole stream, whatever its size (Django's DATA_UPLOAD_MAX_MEMORY_SIZE only guards
 `request.body` and forms), and lets the RecursionError of a body nested a thousand deep through as a 500.
 This one refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE with 413 and a body nested deeper than MAX_DEPTH with
-400, both in the API's error format.
+400, both in the API's error format. Every parser here refuses the NUL character in any text (PostgreSQL cannot
+store or compare it, and a code looked up with it, e.g. a village code, would be a 500 there).
 """
 
 from __future__ import annotations
@@ -28,6 +29,29 @@ class RequestTooLarge(exceptions.APIException):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         size = f"{limit / (1024 * 1024):g} MB" if limit else ""
         super().__init__(_("请求内容过大（上限 %(size)s）。") % {"size": size})
+
+
+NUL = "\x00"
+
+
+def nul_message() -> str:
+    return _("请求内容含有空字符（\\u0000），不能处理。")
+
+
+def contains_nul(value) -> bool:
+    """Whether any text in `value` (keys included) holds NUL, without recursion."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if NUL in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def depth(value) -> int:
@@ -63,4 +87,25 @@ class JSONParser(parsers.JSONParser):
             raise exceptions.ParseError(f"JSON parse error - {exc}") from None
         if depth(data) > MAX_DEPTH:
             raise exceptions.ParseError(_("请求格式错误（JSON 嵌套层数过多）。"))
+        if contains_nul(data):
+            raise exceptions.ParseError(nul_message())
         return data
+
+
+def _check_form(data) -> None:
+    if any(NUL in key or any(NUL in str(value) for value in values) for key, values in data.lists()):
+        raise exceptions.ParseError(nul_message())
+
+
+class FormParser(parsers.FormParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        _check_form(data)
+        return data
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        parsed = super().parse(stream, media_type, parser_context)
+        _check_form(parsed.data)
+        return parsed

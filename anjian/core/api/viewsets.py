@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action as drf_action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from anjian.core.api.parsers import JSONParser
+from anjian.core.api.parsers import FormParser, JSONParser, MultiPartParser
 from anjian.core.scope import CHANGE, DELETE, VIEW, can_add
 from anjian.core.workflow import ATTACHMENTS_FIELD, REASON_FIELD, REASON_MAX_LENGTH, action_label, transition
 

@@ -198,3 +198,38 @@ def test_boolean_filter_takes_true_false_and_empty(personas):
     assert personas.enterprise_b.pk in ids and personas.enterprise_a.pk not in ids
     ids = {item["id"] for item in client.get("/api/v1/enterprises/?dust_explosion=").json()["results"]}
     assert {personas.enterprise_a.pk, personas.enterprise_b.pk} <= ids
+
+
+# --- the NUL character (PostgreSQL cannot compare text holding it: a 500 there if it reached a query) ----------
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/industries/%00/", "/api/v1/enterprises/?q=%00", "/api/v1/regions/?parent=%00",
+    "/api/v1/enterprises/?%00=1",
+    "/api/v1/departments/?cursor=" + cursor("p=\x00"),
+])
+def test_nul_in_the_url_is_a_400(personas, path):
+    assert_error(client_for(personas.city_admin).get(path), 400)
+
+
+@pytest.mark.parametrize("fmt", ["json", "multipart", "form"])
+def test_nul_in_a_body_is_a_400(personas, fmt):
+    client = client_for(personas.city_admin)
+    path = f"/api/v1/enterprises/{personas.enterprise_a.pk}/"
+    data = {"region": "4419\x0000030", "industry": "33\x0060"}
+    if fmt == "form":
+        from urllib.parse import urlencode
+
+        response = client.patch(path, urlencode(data), content_type="application/x-www-form-urlencoded")
+    else:
+        response = client.patch(path, data, format=fmt)
+    assert_error(response, 400)
+
+
+def test_a_crash_under_the_api_answers_json(rf):
+    from anjian.core.api.errors import server_error
+
+    response = server_error(rf.get("/api/v1/enterprises/"))
+    assert response.status_code == 500
+    assert json.loads(response.content)["code"] == "server_error"
+    assert server_error(rf.get("/enterprises/"))["Content-Type"].startswith("text/html")
