@@ -233,3 +233,34 @@ def test_a_crash_under_the_api_answers_json(rf):
     assert response.status_code == 500
     assert json.loads(response.content)["code"] == "server_error"
     assert server_error(rf.get("/enterprises/"))["Content-Type"].startswith("text/html")
+
+
+def api_views():
+    """Every DRF view under /api/ with the parser classes it really uses (an @action may name its own)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found = []
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern) and prefix.startswith("api/"):
+                view = getattr(pattern.callback, "cls", None)
+                if view is not None:
+                    initkwargs = getattr(pattern.callback, "initkwargs", {}) or {}
+                    parsers = initkwargs.get("parser_classes", view.parser_classes)
+                    found.append((prefix + str(pattern.pattern), tuple(parsers)))
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def test_every_api_view_parses_with_the_guarded_parsers():
+    from anjian.core.api import parsers as guarded
+
+    views = api_views()
+    assert len(views) > 20
+    allowed = {guarded.JSONParser, guarded.FormParser, guarded.MultiPartParser}
+    for route, parser_classes in views:
+        assert set(parser_classes) <= allowed, f"{route}: {parser_classes}"
