@@ -64,7 +64,7 @@ def test_map_tiles_are_allowed_exactly_from_the_configured_server(settings):
 
 PAGES = [
     "/", "/map/", "/enterprises/", "/core/audit-events/", "/notifications/", "/accounts/profile/", "/api/docs/",
-    "/api/v1/regions/?page_size=2", "/api/v1/enterprises/999999/",
+    "/api/v1/regions/?page_size=2", "/api/v1/enterprises/?page_size=1", "/api/v1/enterprises/999999/",
 ]
 
 
@@ -141,3 +141,16 @@ def test_pages_link_the_icon(db, client):
     assert 'rel="icon"' in html and "anjian/favicon.svg" in html
     svg = client.get("/static/anjian/favicon.svg")
     assert svg.status_code == 200
+
+
+def test_admin_pages_satisfy_the_policy(personas, client):
+    from anjian.accounts.models import User
+
+    client.force_login(User.objects.create_superuser("root_admin", password="Anjian-root-2026!"))
+    change = f"/admin/enterprises/enterprise/{personas.enterprise_a.pk}/change/"
+    for path in ("/admin/", "/admin/core/auditevent/", change):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        assert not INLINE_SCRIPT.search(html), (path, INLINE_SCRIPT.search(html).group(0))
+        assert not EVENT_HANDLER.search(html), (path, EVENT_HANDLER.search(html).group(0))
