@@ -32,9 +32,10 @@ def content_security_policy() -> str:
     """Every script comes from the site's own files (vendored assets, no inline script, no event-handler attributes,
     no eval); nothing is framed or fetched from elsewhere, except the map tiles of ANJIAN_MAP_TILE_URL when set.
 
-    style-src keeps 'unsafe-inline': style attributes are common in our templates (card widths, the inbox's unread
-    mark), in DRF's browsable API and in the Swagger UI page's <style> block, and htmx adds its indicator <style>.
-    Inline styles cannot run script; moving them all to classes is left for when those pages change anyway.
+    style-src keeps 'unsafe-inline' because inline styles are widespread: style attributes in our templates (card
+    widths, the inbox's unread mark), in DRF's browsable API, in ECharts' tooltips (HTML strings with style
+    attributes) and the Swagger UI page's <style> block, and htmx adds its indicator <style>. Inline styles cannot run
+    script; scripts stay strict.
     """
     images = ["'self'", "data:", "blob:"]
     tiles = tile_source(getattr(settings, "ANJIAN_MAP_TILE_URL", ""))
