@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
@@ -92,9 +93,8 @@ class ApiInputGuardMiddleware:
     def __call__(self, request):
         if request.path.startswith("/api/") and _has_nul(request):
             from anjian.core.api.errors import json_error
-            from anjian.core.api.parsers import nul_message
 
-            return json_error(400, "parse_error", nul_message())
+            return json_error(400, "invalid", _("请求地址或查询参数不能包含空字符（\\u0000）。"))
         return self.get_response(request)
 
 

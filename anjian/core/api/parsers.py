@@ -35,7 +35,7 @@ NUL = "\x00"
 
 
 def nul_message() -> str:
-    return _("请求内容含有空字符（\\u0000），不能处理。")
+    return _("不能包含空字符（\\u0000）。")
 
 
 def contains_nul(value) -> bool:
@@ -87,14 +87,23 @@ class JSONParser(parsers.JSONParser):
             raise exceptions.ParseError(f"JSON parse error - {exc}") from None
         if depth(data) > MAX_DEPTH:
             raise exceptions.ParseError(_("请求格式错误（JSON 嵌套层数过多）。"))
-        if contains_nul(data):
-            raise exceptions.ParseError(nul_message())
+        refuse_nul(data.items() if isinstance(data, dict) else [("non_field_errors", data)])
         return data
 
 
+def refuse_nul(items) -> None:
+    """A 400 naming each field whose name or value (at any depth) holds NUL, like any other invalid field."""
+    fields: dict[str, list[str]] = {}
+    for key, value in items:
+        if contains_nul(key) or contains_nul(value):
+            name = key if isinstance(key, str) and NUL not in key else "non_field_errors"
+            fields[name] = [nul_message()]
+    if fields:
+        raise exceptions.ValidationError(fields)
+
+
 def _check_form(data) -> None:
-    if any(NUL in key or any(NUL in str(value) for value in values) for key, values in data.lists()):
-        raise exceptions.ParseError(nul_message())
+    refuse_nul((key, [str(value) for value in values]) for key, values in data.lists())
 
 
 class FormParser(parsers.FormParser):

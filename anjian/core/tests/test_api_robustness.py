@@ -223,7 +223,7 @@ def test_nul_in_a_body_is_a_400(personas, fmt):
         response = client.patch(path, urlencode(data), content_type="application/x-www-form-urlencoded")
     else:
         response = client.patch(path, data, format=fmt)
-    assert_error(response, 400)
+    assert_error(response, 400, "region", "industry")
 
 
 def test_a_crash_under_the_api_answers_json(rf):
