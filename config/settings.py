@@ -116,6 +116,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Cache-Control: no-store (issue 7); before WhiteNoise so static files get the CSP.
+    "anjian.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -129,6 +131,7 @@ MIDDLEWARE = [
     "anjian.core.middleware.LoginRequiredMiddleware",
     # After a password reset by an administrator, every page leads to the password change until it is done.
     "anjian.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "anjian.core.middleware.ApiInputGuardMiddleware",
     # axes last: it answers a locked-out login attempt (django-axes docs, "Configuration").
     "axes.middleware.AxesMiddleware",
 ]
@@ -297,10 +300,21 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Issue 7: a yes/no filter refuses values it does not know; JSON bodies have a size and a depth limit; errors
+    # reach a browser as a Chinese page with the login link; the schema carries tags, summaries and error answers.
+    "DEFAULT_FILTER_BACKENDS": ["anjian.core.api.filters.ApiFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "anjian.core.api.parsers.JSONParser",
+        "anjian.core.api.parsers.FormParser",
+        "anjian.core.api.parsers.MultiPartParser",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "anjian.core.api.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "anjian.core.api.pagination.IdCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "anjian.core.api.schema.AnjianAutoSchema",
     "EXCEPTION_HANDLER": "anjian.core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": "10/minute"},
 }
@@ -314,6 +328,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "anjian.core.api.schema.tags_hook"],
 }
 
 HUEY = {

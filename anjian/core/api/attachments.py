@@ -15,10 +15,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from anjian.core.api.parsers import FormParser, MultiPartParser
 from anjian.core.api.viewsets import ScopedReadOnlyViewSet
 from anjian.core.attachments import MAX_FILES, attachable_model, attachment_upload, file_response
 from anjian.core.filtersets import BaseFilterSet, ObjectTypeFilter
@@ -42,7 +42,7 @@ class AttachmentFilterSet(BaseFilterSet):
 
 class AttachmentSerializer(serializers.ModelSerializer):
     object_type = serializers.SerializerMethodField()
-    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
 
@@ -61,7 +61,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
     def get_download_url(self, attachment: Attachment) -> str:
         return reverse("api:attachment-download", args=[attachment.pk], request=self.context.get("request"))
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_thumbnail_url(self, attachment: Attachment) -> str | None:
         if not attachment.thumbnail:
             return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import serializers
 
 from anjian.core.api.viewsets import ScopedReadOnlyViewSet
@@ -13,7 +13,7 @@ from anjian.core.models import AuditEvent
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     action_label = serializers.CharField(read_only=True, help_text=_("操作的中文名称，如“修改生产经营单位”。"))
     object_type = serializers.SerializerMethodField()
 
@@ -41,8 +41,11 @@ class AuditEventViewSet(ScopedReadOnlyViewSet):
         return queryset.select_related("actor", "content_type")
 
 
-class LocalSwaggerView(SpectacularSwaggerView):
-    """Swagger UI from the vendored drf-spectacular-sidecar assets: no CDN, the intranet has no internet."""
+class LocalSwaggerView(SpectacularSwaggerSplitView):
+    """Swagger UI from the vendored drf-spectacular-sidecar assets: no CDN, the intranet has no internet.
+
+    The split view serves its start-up script as a file (`?script`), so the page runs no inline script and the
+    Content-Security-Policy (anjian.core.middleware.SecurityHeadersMiddleware) needs no 'unsafe-inline' scripts."""
 
     @staticmethod
     def _swagger_ui_resource(filename: str) -> str:

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action as drf_action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from anjian.core.api.parsers import FormParser, JSONParser, MultiPartParser
 from anjian.core.scope import CHANGE, DELETE, VIEW, can_add
 from anjian.core.workflow import ATTACHMENTS_FIELD, REASON_FIELD, REASON_MAX_LENGTH, action_label, transition
 
@@ -168,7 +168,7 @@ def transition_serializer(model: type[Model], action: str) -> type[serializers.S
     return type(name, (serializers.Serializer,), attrs)
 
 
-def _transition_endpoint(model: type[Model], action: str):
+def _transition_endpoint(model: type[Model], action: str, answer: Any = None):
     request_serializer = transition_serializer(model, action)
 
     def endpoint(self, request, *args, **kwargs):
@@ -176,10 +176,13 @@ def _transition_endpoint(model: type[Model], action: str):
 
     endpoint.__name__ = action
     endpoint.__doc__ = _("执行“%(action)s”。") % {"action": action_label(model, action)}
-    endpoint = extend_schema(
+    endpoint = drf_action(detail=True, methods=["post"], url_path=action, url_name=action,
+                          parser_classes=[JSONParser, MultiPartParser, FormParser])(endpoint)
+    # extend_schema goes outside @action: @action replaces the function's `kwargs`, where the schema is kept.
+    return extend_schema(
         request={"application/json": request_serializer, "multipart/form-data": request_serializer},
         responses={
-            200: None,
+            200: answer,
             400: OpenApiResponse(description=_("数据有误（含缺少理由）")),
             403: OpenApiResponse(description=_("无权执行该操作")),
             404: OpenApiResponse(description=_("记录不存在或不在管辖范围内")),
@@ -187,8 +190,6 @@ def _transition_endpoint(model: type[Model], action: str):
         },
         summary=action_label(model, action),
     )(endpoint)
-    return drf_action(detail=True, methods=["post"], url_path=action, url_name=action,
-                      parser_classes=[JSONParser, MultiPartParser, FormParser])(endpoint)
 
 
 class WorkflowViewSetMixin:
@@ -207,7 +208,7 @@ class WorkflowViewSetMixin:
             return
         for action in workflow.actions:
             if action not in cls.__dict__:
-                setattr(cls, action, _transition_endpoint(model, action))
+                setattr(cls, action, _transition_endpoint(model, action, getattr(cls, "serializer_class", None)))
 
     def transition_service(self, *, actor: Any, obj: Model, action: str, reason: str, data: dict,
                            attachments: list) -> Model:

@@ -74,3 +74,54 @@ def test_audit_events_are_read_only(personas):
 
 def test_unknown_api_path_is_404(personas):
     assert client_for(personas.city_admin).get("/api/v1/nothing-here/").status_code == 404
+
+
+# --- people in a browser (issue 7 item 2) ---------------------------------------------------------------------
+
+
+def test_anonymous_browser_gets_a_chinese_page_with_the_login_link(db, client):
+    response = client.get("/api/v1/enterprises/?page_size=5", HTTP_ACCEPT="text/html,application/xhtml+xml")
+    assert response.status_code in {401, 403}
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "未登录" in html and "登录" in html
+    assert 'href="/accounts/login/?next=/api/v1/enterprises/%3Fpage_size%3D5"' in html
+    assert "Authentication credentials were not provided" not in html
+
+
+def test_anonymous_program_gets_the_json_error(db, client):
+    for accept in ("application/json", "*/*"):
+        response = client.get("/api/v1/enterprises/", HTTP_ACCEPT=accept)
+        assert response.status_code in {401, 403}
+        assert response.json()["code"] == "not_authenticated"
+
+
+def test_signed_in_browser_gets_chinese_error_pages(personas, client):
+    client.force_login(personas.town_a_supervisor)
+    response = client.get(f"/api/v1/enterprises/{personas.enterprise_b.pk}/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "记录不存在" in html and "返回首页" in html and "Not found" not in html
+    response = client.get("/api/v1/enterprises/?page_size=abc", HTTP_ACCEPT="text/html")
+    assert response.status_code == 400
+    assert "每页条数" in response.content.decode()
+    # JSON clients with the same session keep the JSON format.
+    response = client.get(f"/api/v1/enterprises/{personas.enterprise_b.pk}/", HTTP_ACCEPT="application/json")
+    assert response.json()["code"] == "not_found"
+
+
+def test_browsable_api_links_to_the_site(personas, client):
+    client.force_login(personas.city_supervisor)
+    response = client.get("/api/v1/regions/?page_size=1", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "返回首页" in html and "city_supervisor" in html
+
+
+def test_swagger_ui_runs_no_inline_script(personas, client):
+    client.force_login(personas.city_supervisor)
+    html = client.get("/api/docs/").content.decode()
+    assert "<script>" not in html.replace(" ", "")
+    script = client.get("/api/docs/?script")
+    assert script.status_code == 200 and script["Content-Type"].startswith("application/javascript")
+    assert "/api/schema/" in script.content.decode()

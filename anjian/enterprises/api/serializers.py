@@ -96,12 +96,12 @@ class EnterpriseSerializer(ServiceModelSerializer):
 
     region = VillageCodeField(label=_("所属村（社区）代码"))
     region_name = serializers.CharField(source="region.name", read_only=True)
-    town = serializers.CharField(source="region.parent.code", read_only=True, default=None)
-    town_name = serializers.CharField(source="region.parent.name", read_only=True, default=None)
+    town = serializers.CharField(source="region.parent.code", read_only=True, default=None, allow_null=True)
+    town_name = serializers.CharField(source="region.parent.name", read_only=True, default=None, allow_null=True)
     industry = IndustryCodeField(label=_("国民经济行业代码"))
     industry_name = serializers.CharField(source="industry.name", read_only=True)
     park = ParkField(label=_("所在园区ID"), required=False, allow_null=True)
-    park_name = serializers.CharField(source="park.name", read_only=True, default=None)
+    park_name = serializers.CharField(source="park.name", read_only=True, default=None, allow_null=True)
     flags = serializers.SerializerMethodField()
 
     class Meta:
@@ -183,7 +183,7 @@ class ArchiveDocumentSerializer(EnterpriseChildSerializer):
 class IndustrySerializer(serializers.ModelSerializer):
     """国民经济行业分类 (GB/T 4754-2017)."""
 
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Industry

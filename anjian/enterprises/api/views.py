@@ -17,8 +17,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
+from anjian.core.api.parsers import FormParser, JSONParser, MultiPartParser
 from anjian.core.api.viewsets import ScopedModelViewSet
 from anjian.core.filtersets import BaseFilterSet
 from anjian.enterprises import selectors, services

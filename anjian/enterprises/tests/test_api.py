@@ -114,7 +114,7 @@ def test_bad_filter_values_answer_400(personas):
     assert_error(client.get(f"{ENTERPRISES}?region=441900999999"), 400, "region")
     assert_error(client.get(f"{ENTERPRISES}?domain=nonsense"), 400, "domain")
     assert_error(client.get(f"{ENTERPRISES}?ordering=password"), 400, "ordering")
-    assert_error(client.get(f"{ENTERPRISES}?cursor=garbage"), 404)
+    assert_error(client.get(f"{ENTERPRISES}?cursor=garbage"), 400, "cursor")
 
 
 def test_town_supervisor_lists_only_own_town(personas):

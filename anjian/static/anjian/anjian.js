@@ -23,6 +23,14 @@
     });
     unused.forEach(function (key) { data.delete(key); });
   });
+  // Selects marked data-submit-on-change send their form at once (the language switch): no inline handlers, which
+  // the Content-Security-Policy (script-src 'self') refuses.
+  document.addEventListener("change", function (event) {
+    var target = event.target.closest && event.target.closest("[data-submit-on-change]");
+    if (target && target.form) {
+      target.form.submit();
+    }
+  });
   // Buttons marked data-confirm ask first (e.g. deletions reached from a list).
   document.addEventListener("click", function (event) {
     var target = event.target.closest("[data-confirm]");
