@@ -20,13 +20,12 @@ from huey.contrib.djhuey import HUEY
 from openpyxl import load_workbook
 
 from anjian.core import importing as core_importing
-from anjian.core import jobs
+from anjian.core import jobs, services
 from anjian.core.choices import JobKind, JobStatus
 from anjian.core.models import Job
 from anjian.core.progress import Cancelled
 from anjian.core.tasks import reap_stale_jobs
 from anjian.core.testing.browser import use_plain_static
-from anjian.enterprises import importing as enterprise_importing
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.tests.test_import import broken_rows, make_row, xlsx_upload
 
@@ -155,27 +154,22 @@ def test_cancel_inside_the_commit_transaction_leaves_nothing_half_imported(clien
     real_start = jobs.LiveProgress.start
     monkeypatch.setattr(jobs.LiveProgress, "start", lambda self: running.append(self) or real_start(self))
     saved: list[str] = []
-    real_save = enterprise_importing.SPEC.save
+    real_insert = services.insert_objects
 
-    def save_then_report(*, actor, obj, reason):
-        # What the engine's progress report during writing does; here after the second saved row, the person
-        # having pressed 取消任务 meanwhile.
-        real_save(actor=actor, obj=obj, reason=reason)
-        saved.append(obj.uscc)
-        if len(saved) == 2:
-            assert transaction.get_connection().in_atomic_block
-            assert Enterprise.objects.filter(uscc__in=saved).count() == 2, "rows are written inside the transaction"
-            (running[-1].directory / jobs.CANCEL_FILE).touch()
-            running[-1](len(saved), len(rows), "写入")
+    def insert_then_cancel(model, objs, *, key=None):
+        # The rows of a batch are written inside the commit's transaction when the person presses 取消任务: the
+        # engine's next progress report (after this batch) answers the flag with Cancelled.
+        real_insert(model, objs, key=key)
+        saved.extend(obj.uscc for obj in objs)
+        assert transaction.get_connection().in_atomic_block
+        assert Enterprise.objects.filter(uscc__in=saved).count() == len(rows), "rows are written inside the transaction"
+        (running[-1].directory / jobs.CANCEL_FILE).touch()
 
-    object.__setattr__(enterprise_importing.SPEC, "save", save_then_report)
-    try:
-        commit = job_of(client.post(reverse("core:job_confirm", args=[preview.pk])))
-    finally:
-        object.__setattr__(enterprise_importing.SPEC, "save", real_save)
+    monkeypatch.setattr(services, "insert_objects", insert_then_cancel)
+    commit = job_of(client.post(reverse("core:job_confirm", args=[preview.pk])))
 
     assert commit.status == JobStatus.CANCELLED
-    assert len(saved) == 2
+    assert len(saved) == len(rows)
     assert Enterprise.objects.count() == before
     assert not Enterprise.objects.filter(uscc__in=saved).exists(), "nothing half-imported"
     assert "没有写入任何数据" in client.get(commit.get_absolute_url()).content.decode()
