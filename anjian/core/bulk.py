@@ -3,7 +3,7 @@
 Django's bulk_create and bulk_update compile SQL value by value: profiled on an import of 5,000 registry rows, the
 compiler took most of the write phase (bulk_update builds a CASE WHEN per field per row). These helpers prepare
 each value once with the field's own `get_db_prep_save` (the same conversion the ORM applies) and hand one
-parameterised statement with all rows to the driver's executemany (psycopg 3 pipelines it; SQLite runs it in C).
+parameterised statement with all rows to SQLite's executemany (a loop in C), or stream them with COPY on PostgreSQL.
 They skip signals and auto fields: callers (anjian.core.services.scoped_bulk_save) write history and audit
 themselves, inside their own transaction.
 """
@@ -11,10 +11,11 @@ themselves, inside their own transaction.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 
 BATCH_ROWS = 2000
 
@@ -23,14 +24,21 @@ BATCH_ROWS = 2000
 _PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.AutoField)
 
 
-def _is_plain(field: models.Field) -> bool:
+# psycopg's COPY writes decimals, dates and aware date-times itself (Django's preparation returns them unchanged on
+# PostgreSQL, after a costly round of formatting for decimals).
+_PLAIN_FOR_COPY = (*_PLAIN, models.DecimalField, models.DateField)
+
+
+def _is_plain(field: models.Field, connection: Any) -> bool:
     if isinstance(field, models.ForeignKey):
         field = field.target_field
-    return isinstance(field, _PLAIN)
+    return isinstance(field, _PLAIN_FOR_COPY if connection.vendor == "postgresql" else _PLAIN)
 
 
 def _prepared(fields: Sequence[models.Field], connection: Any):
-    converters = [(index, field.get_db_prep_save) for index, field in enumerate(fields) if not _is_plain(field)]
+    converters = [
+        (index, field.get_db_prep_save) for index, field in enumerate(fields) if not _is_plain(field, connection)
+    ]
 
     def prepare(values: Sequence[Any]) -> list[Any]:
         row = list(values)
@@ -53,6 +61,12 @@ def insert_values(model: type[models.Model], fields: Sequence[models.Field], row
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
     prepare = _prepared(fields, connection)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY: one stream for all rows, about ten times faster than row-by-row statements on PostgreSQL.
+            with cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for values in rows:
+                    copy.write_row(prepare(values))
+            return len(rows)
         for start in range(0, len(rows), BATCH_ROWS):
             cursor.executemany(sql, [prepare(values) for values in rows[start: start + BATCH_ROWS]])
     return len(rows)
@@ -67,7 +81,13 @@ def insert_objects(model: type[models.Model], objs: Sequence[models.Model], *, k
         model._base_manager.bulk_create(objs)
         return
     fields = [field for field in model._meta.concrete_fields if not isinstance(field, models.AutoField)]
-    rows = [[field.pre_save(obj, True) for field in fields] for obj in objs]
+    # Values as the ORM would insert them: pre_save where a field computes its value (auto_now, auto_now_add).
+    computed = [getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) for field in fields]
+    rows = [
+        [field.pre_save(obj, True) if compute else getattr(obj, field.attname)
+         for field, compute in zip(fields, computed, strict=True)]
+        for obj in objs
+    ]
     insert_values(model, fields, rows)
     keys = [getattr(obj, key) for obj in objs]
     stored = dict(model._base_manager.filter(**{f"{key}__in": keys}).values_list(key, "pk"))
@@ -87,6 +107,9 @@ def update_fields(model: type[models.Model], objs: Sequence[models.Model], names
     pk = model._meta.pk
     sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(pk.column)} = %s"  # noqa: S608
     prepare = _prepared([*fields, pk], connection)
+    if connection.vendor == "postgresql":
+        _update_by_copy(model, objs, fields, connection, prepare)
+        return len(objs)
     with connection.cursor() as cursor:
         for start in range(0, len(objs), BATCH_ROWS):
             batch = objs[start: start + BATCH_ROWS]
@@ -94,6 +117,27 @@ def update_fields(model: type[models.Model], objs: Sequence[models.Model], names
                 sql, [prepare([*(getattr(obj, field.attname) for field in fields), obj.pk]) for obj in batch]
             )
     return len(objs)
+
+
+def _update_by_copy(model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[models.Field],
+                    connection: Any, prepare: Any) -> None:
+    """PostgreSQL: COPY the new values into a temporary table, then one UPDATE ... FROM joins it by primary key."""
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    staging = quote(f"anjian_bulk_{uuid.uuid4().hex[:12]}")
+    columns = [quote(field.column) for field in fields]
+    names = ", ".join([*columns, pk])
+    assignments = ", ".join(f"{column} = staged.{column}" for column in columns)
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        # Names come from the model (quoted) and a random suffix; every value goes through COPY.
+        cursor.execute(f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "  # noqa: S608
+                       f"SELECT {names} FROM {table} WITH NO DATA")
+        with cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row(prepare([*(getattr(obj, field.attname) for field in fields), obj.pk]))
+        cursor.execute(f"UPDATE {table} SET {assignments} FROM {staging} AS staged "  # noqa: S608
+                       f"WHERE {table}.{pk} = staged.{pk}")
+        cursor.execute(f"DROP TABLE {staging}")
 
 
 def insert_history(

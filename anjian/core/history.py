@@ -19,7 +19,8 @@ from anjian.core.bulk import insert_history
 from anjian.core.validation import loaded_values
 
 BASELINE_REASON = gettext_lazy("变更前的登记信息")
-_CHUNK = 500
+# Keys per query asking which records have history (well under SQLite's 32,766 parameters).
+_CHUNK = 5000
 
 
 def history_manager(model: type[models.Model]) -> models.Manager | None:

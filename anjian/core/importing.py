@@ -62,7 +62,7 @@ PENDING_LIFETIME = dt.timedelta(days=1)
 ERROR_COLUMN = "错误"
 # CSV has no magic bytes: any leading bytes pass the signature test, text-ness is checked separately.
 IMPORT_SIGNATURES: dict[str, tuple[bytes, ...]] = {".xlsx": (b"PK\x03\x04",), ".csv": (b"",)}
-_LOOKUP_CHUNK = 500
+_LOOKUP_CHUNK = 2000
 _TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 _TRUE = {"是", "y", "yes", "true", "1", "√", "✓"}
 _FALSE = {"否", "n", "no", "false", "0", "", "×"}
@@ -458,6 +458,8 @@ def _is_blank(value: Any) -> bool:
 
 def cell_text(value: Any) -> str:
     """A cell as text: Excel stores codes and phone numbers typed without a leading ' as numbers."""
+    if type(value) is str:  # most cells: answered before the type checks below
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
