@@ -7,13 +7,15 @@ person is shown and on downloads while static files keep their caching, and /fav
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
 from anjian.core.middleware import content_security_policy, tile_source
 
@@ -111,7 +113,10 @@ def test_exports_and_downloads_are_not_stored(personas, client):
 
 
 def test_api_answers_to_a_token_are_not_stored(personas, client):
-    token = Token.objects.create(user=personas.city_admin)
+    # The accounts app's token model, reached through the app registry (core does not import accounts).
+    api_token = apps.get_model("accounts", "ApiToken")
+    token = api_token.objects.create(user=personas.city_admin, key="k" * 40,
+                                     expires=timezone.now() + dt.timedelta(days=1))
     response = client.get("/api/v1/enterprises/", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
