@@ -59,6 +59,12 @@ def test_a_town_bar_opens_the_town_dashboard(live_server, page, city):
     login(page, live_server.url, city.city_supervisor.username, PASSWORD)
     page.goto(f"{live_server.url}/")
     page.wait_for_function("() => window.echarts && echarts.getInstanceByDom(document.getElementById('chart-areas'))")
+    # The bars grow from zero when drawn: click once the chart has finished (else a loaded machine clicks beside a
+    # bar still growing). `finished` may already have fired, hence the time-out.
+    page.evaluate("""() => new Promise((resolve) => {
+      echarts.getInstanceByDom(document.getElementById("chart-areas")).on("finished", resolve);
+      setTimeout(resolve, 3000);
+    })""")
     # The pixel of 东城街道's bar, from the chart's own axes.
     x, y = page.evaluate(
         """(name) => {
