@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "anjian.notifications",
     "anjian.regions",
     "anjian.enterprises",
+    "anjian.hazards",
     "anjian.dashboard",
     "anjian.platform",
 ]

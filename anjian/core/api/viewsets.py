@@ -176,7 +176,9 @@ def _transition_endpoint(model: type[Model], action: str, answer: Any = None):
 
     endpoint.__name__ = action
     endpoint.__doc__ = _("执行“%(action)s”。") % {"action": action_label(model, action)}
-    endpoint = drf_action(detail=True, methods=["post"], url_path=action, url_name=action,
+    # An action named with underscores answers at a hyphenated path (list_supervision → list-supervision/), the
+    # spelling of the API's other paths.
+    endpoint = drf_action(detail=True, methods=["post"], url_path=action.replace("_", "-"), url_name=action,
                           parser_classes=[JSONParser, MultiPartParser, FormParser])(endpoint)
     # extend_schema goes outside @action: @action replaces the function's `kwargs`, where the schema is kept.
     return extend_schema(
