@@ -186,6 +186,8 @@ ANJIAN_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("ANJIAN_TRUSTED_PROX
 AXES_CLIENT_IP_CALLABLE = "anjian.core.network.client_ip"
 # API tokens expire this many days after they are issued (anjian.accounts.services).
 ANJIAN_API_TOKEN_DAYS = int(os.environ.get("ANJIAN_API_TOKEN_DAYS", "90"))
+# Public reports (举报, issue 8 item 6): at most this many an hour from one client address (hazards.services_public).
+ANJIAN_PUBLIC_REPORT_LIMIT = int(os.environ.get("ANJIAN_PUBLIC_REPORT_LIMIT", "5"))
 
 # One cache for every worker (rate limits count there): a database table by default (created by the accounts
 # migrations), Redis when ANJIAN_REDIS_URL is set.

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.registry import ModuleConfig
+from anjian.core.registry import ApiRoute, ModuleConfig, NavEntry
 
 
 class HazardsConfig(ModuleConfig):
@@ -10,8 +10,15 @@ class HazardsConfig(ModuleConfig):
     label = "hazards"
     verbose_name = _("隐患排查治理")
     url_prefix = "hazards/"
-    nav = ()
-    api = ()
+    nav = (
+        # 群众举报 (issue 8 item 6): the regulators' list; the public pages are linked from the login page.
+        NavEntry(_("群众举报"), "hazards:publicreport_list", "bi-megaphone", model="hazards.PublicReport", order=145),
+    )
+    api = (
+        # The public's collection (no login) and the regulators' triage of the same reports (issue 8 item 6).
+        ApiRoute("public-reports", "anjian.hazards.api.public.PublicReportPublicViewSet", "public-report"),
+        ApiRoute("public-report-triage", "anjian.hazards.api.public.PublicReportViewSet", "publicreport"),
+    )
     enterprise_panels = ()
     reference = ()
     demo = ()

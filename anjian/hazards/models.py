@@ -432,6 +432,8 @@ class PublicReport(ScopedModel):
     # Personal: shown only to those who handle the report, never on the public tracking page.
     contact = models.CharField(_("联系方式"), max_length=50, blank=True, validators=[validate_phone])
     submitted_at = models.DateTimeField(_("举报时间"), db_index=True)
+    # When it was accepted or dismissed (the public tracking page shows it; issue 8 item 6).
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=PublicReportStatus.choices,
                               default=PublicReportStatus.PENDING, db_index=True)
     hazard = models.ForeignKey(Hazard, verbose_name=_("对应隐患"), null=True, blank=True, on_delete=models.SET_NULL,
