@@ -42,6 +42,7 @@ class PublicReportForm(forms.Form):
     challenge (a picture of a sum) plus the honeypot."""
 
     town = forms.ChoiceField(label=gettext_lazy("所在镇街（园区）"))
+    # Its choices are the chosen town's villages: a village of another town is not a valid choice.
     village = forms.ChoiceField(label=gettext_lazy("所在村（社区）"), required=False)
     place = forms.CharField(label=gettext_lazy("具体地点"), max_length=200, required=False,
                             help_text=gettext_lazy("如路名门牌、厂名、车间或楼层，便于核查。"))
@@ -87,16 +88,15 @@ class PublicReportForm(forms.Form):
         return value
 
     def clean_photos(self) -> list[Any]:
-        return services_public.check_photos(self.cleaned_data.get("photos") or [])
+        try:
+            return services_public.check_photos(self.cleaned_data.get("photos") or [])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict[services_public.PHOTOS_FIELD]) from error
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get(HONEYPOT_FIELD):
             raise ValidationError(_("提交未通过验证，请刷新页面后重新填写。"))
-        village = data.get("village")
-        if village and not services_public.public_regions().filter(code=village,
-                                                                   parent__code=data.get("town")).exists():
-            self.add_error("village", _("所选村（社区）不属于所选镇街。"))
         # The challenge is spent only by an otherwise complete form: a typo elsewhere does not use it up (the page
         # shows a new one anyway).
         if not self.errors and not challenge.check(data.get("challenge_token", ""), data.get("challenge_answer", "")):
