@@ -22,3 +22,10 @@ class HazardsConfig(ModuleConfig):
     enterprise_panels = ()
     reference = ()
     demo = ()
+
+    def ready(self) -> None:
+        super().ready()
+        from anjian.core import audit
+
+        # A citizen's report is filed by nobody: its audit event is not one of the model's triage actions.
+        audit.register_label("publicreport.submit", _("提交群众举报"))

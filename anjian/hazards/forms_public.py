@@ -151,8 +151,9 @@ class PublicReportAcceptForm(forms.Form):
         self.fields["hazard"].widget = FastSelect(choices=[("", "—"), *(
             (hazard.pk, f"#{hazard.pk} {hazard.enterprise.name} · {hazard.description[:30]}")
             for hazard in hazards.order_by("-found_at", "-id")
-        )])
-        self.fields["enterprise"].widget = FastSelect(choices=[("", "—"), *enterprises.values_list("pk", "name")])
+        )], attrs={"data-searchable": ""})
+        self.fields["enterprise"].widget = FastSelect(choices=[("", "—"), *enterprises.values_list("pk", "name")],
+                                                      attrs={"data-searchable": ""})
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -149,7 +149,7 @@ class PublicReportTrackView(View):
         return private(render(request, self.template_name, context))
 
 
-# ---- the regulators' pages -----------------------------------------------------------------------------------------
+# ---- the regulators' pages ----------------------------------------------------------------------------------------
 
 
 class PublicReportQuerySetMixin:
@@ -206,6 +206,7 @@ class PublicReportActionView(PublicReportQuerySetMixin, ObjectActionView):
 
     model = PublicReport
     url_base = "hazards:publicreport"
+    template_name = "hazards/publicreport_action.html"
     services = {action: services_public.public_report_transition for action in ("accept", "dismiss", "reward")}
 
     def get_form(self, step, data=None, files=None) -> forms.Form:

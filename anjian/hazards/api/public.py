@@ -134,7 +134,7 @@ class PublicReportPublicViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet
         return Response(PublicStatusSerializer(answer).data)
 
 
-# ---- the regulators' collection -------------------------------------------------------------------------------------
+# ---- the regulators' collection -----------------------------------------------------------------------------------
 
 
 class PublicReportSerializer(serializers.ModelSerializer):

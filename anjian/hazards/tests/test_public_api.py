@@ -56,7 +56,8 @@ def test_submit_with_photos_and_follow_by_code(personas):
     assert answer["status"] == "pending" and answer["status_label"] == "待处理"
     assert CONTACT not in status.content.decode() and "id" not in answer
     # Also in lower case and with the groups' hyphens.
-    assert client.get(f"{PUBLIC}{services_public.format_tracking_code(report.tracking_code).lower()}/").status_code == 200
+    grouped = services_public.format_tracking_code(report.tracking_code).lower()
+    assert client.get(f"{PUBLIC}{grouped}/").status_code == 200
 
     services_public.public_report_accept(actor=personas.town_a_supervisor, report=report,
                                          enterprise=personas.enterprise_a, public_reply="已责令整改")
@@ -143,7 +144,7 @@ def test_the_api_and_the_form_share_one_count(personas, settings):
     assert client.post(FORM, form_data(personas)).status_code == 429
 
 
-# ---- triage ----------------------------------------------------------------------------------------------------------
+# ---- triage -------------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture

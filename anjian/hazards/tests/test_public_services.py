@@ -139,7 +139,7 @@ def test_too_many_photos(personas):
     assert not PublicReport.objects.exists()
 
 
-# ---- what the public reads ------------------------------------------------------------------------------------------
+# ---- what the public reads ----------------------------------------------------------------------------------------
 
 
 def test_status_by_code_in_any_typing_and_none_for_unknown_or_malformed(personas):
@@ -155,7 +155,7 @@ def test_status_by_code_in_any_typing_and_none_for_unknown_or_malformed(personas
     assert CONTACT not in repr(answer)
 
 
-# ---- triage -------------------------------------------------------------------------------------------------------------
+# ---- triage -------------------------------------------------------------------------------------------------------
 
 
 def test_accept_creating_a_hazard(personas):
@@ -294,7 +294,7 @@ def test_contact_is_read_in_full_only_by_those_who_handle_it(personas):
     assert not services_public.sees_contact(p.town_b_supervisor, report)
 
 
-# ---- rate limit and challenge ------------------------------------------------------------------------------------------
+# ---- rate limit and challenge -------------------------------------------------------------------------------------
 
 
 def test_rate_limit_per_address_slides_over_an_hour(settings):

@@ -176,7 +176,7 @@ def test_a_wrong_challenge_does_not_count_against_the_limit(personas, settings):
     assert "举报已提交" in text(client.post(FORM, form_data(personas)))
 
 
-# ---- the regulators' pages ---------------------------------------------------------------------------------------------
+# ---- the regulators' pages ----------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -234,7 +234,8 @@ def test_dismiss_page_needs_a_reason_and_reward_waits_for_acceptance(personas, r
     assert town.post(url, {"reason": ""}).status_code == 400
     report.refresh_from_db()
     assert report.status == PublicReportStatus.PENDING
-    assert town.post(url, {"reason": "现场核查无此情况", "public_reply": "经现场核查，未发现举报情况"}).status_code == 302
+    dismissed = town.post(url, {"reason": "现场核查无此情况", "public_reply": "经现场核查，未发现举报情况"})
+    assert dismissed.status_code == 302
     report.refresh_from_db()
     assert report.status == PublicReportStatus.REJECTED
 
