@@ -82,11 +82,11 @@ class PublicStatusSerializer(serializers.Serializer):
     status = serializers.CharField(help_text=gettext_lazy("pending 待处理、accepted 已受理、rejected 不予受理"))
     status_label = serializers.CharField()
     submitted_at = serializers.DateTimeField()
-    decided_at = serializers.DateTimeField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True, default=None)
     region = serializers.CharField()
     public_reply = serializers.CharField()
     hazard_progress = serializers.CharField(help_text=gettext_lazy("受理后对应隐患的整改进展，如“整改中”"))
-    hazard_closed_at = serializers.DateTimeField(allow_null=True)
+    hazard_closed_at = serializers.DateTimeField(allow_null=True, default=None)
 
 
 class PublicReportPublicViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -96,7 +96,8 @@ class PublicReportPublicViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet
     permission_classes = [AllowAny]
     throttle_classes = [PublicReportRateThrottle]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
-    serializer_class = PublicReportSubmitSerializer
+    # What the collection answers (a status); the POST body is PublicReportSubmitSerializer.
+    serializer_class = PublicStatusSerializer
     lookup_field = "tracking_code"
     # Any text up to the next slash reaches the view, so a malformed code is answered like an unknown one.
     lookup_value_regex = "[^/]+"
@@ -112,7 +113,7 @@ class PublicReportPublicViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet
                    429: OpenApiResponse(description=gettext_lazy("同一地址提交过于频繁"))},
     )
     def create(self, request, *args, **kwargs):
-        body = self.get_serializer(data=request.data)
+        body = PublicReportSubmitSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         values = body.validated_data
         report = services_public.public_report_submit(
@@ -131,7 +132,7 @@ class PublicReportPublicViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet
         answer = services_public.public_report_status(tracking_code=kwargs.get(self.lookup_field, ""))
         if answer is None:
             raise exceptions.NotFound()
-        return Response(PublicStatusSerializer(answer).data)
+        return Response(self.get_serializer(answer).data)
 
 
 # ---- the regulators' collection -----------------------------------------------------------------------------------
