@@ -45,16 +45,22 @@ def browse(chromium, plain_static, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     load_templates()
     contexts = []
+    violations: list[str] = []
 
     def open_page(viewport: dict):
         context = chromium.new_context(locale="zh-CN", viewport=viewport)
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # The pages work under the Content-Security-Policy (no inline script): Chromium reports any refusal.
+        page.on("console", lambda message: violations.append(message.text)
+                if "Content Security Policy" in message.text or "Refused to" in message.text else None)
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert not violations, violations
 
 
 def photo(tmp_path) -> str:
