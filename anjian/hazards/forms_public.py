@@ -133,6 +133,10 @@ class PublicReportAcceptForm(forms.Form):
         help_text=gettext_lazy("新建隐患时使用，默认为举报内容。企业将看到此描述，请删去可能暴露举报人身份的内容。"),
     )
     place = forms.CharField(label=gettext_lazy("隐患部位"), max_length=200, required=False)
+    copy_photos = forms.BooleanField(
+        label=gettext_lazy("将举报照片附到新建的隐患上"), required=False, initial=True,
+        help_text=gettext_lazy("企业可看到隐患的照片；照片可能暴露举报人位置时请取消。"),
+    )
     public_reply = forms.CharField(
         label=gettext_lazy("处理答复"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("举报人凭查询码可看到此答复，请勿写入姓名、电话等个人信息。"),

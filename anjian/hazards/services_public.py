@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -32,7 +33,8 @@ from django.utils.translation import gettext_lazy
 
 from anjian.accounts.roles import Role
 from anjian.core import audit
-from anjian.core.attachments import IMAGE_FORMATS, store_attachments
+from anjian.core.attachments import ATTACH, IMAGE_FORMATS, attach, attachments_of, store_attachments
+from anjian.core.models import Attachment, AttachmentKind
 from anjian.core.notices import Notice, send_on_commit
 from anjian.core.scope import ADD, CHANGE, VIEW, allows, code_range
 from anjian.core.uploads import ALLOWED_SIGNATURES, validate_upload
@@ -53,6 +55,8 @@ MAX_PHOTOS = 6
 DESCRIPTION_MAX_LENGTH = 2000
 PHOTOS_FIELD = "photos"
 SUBMIT = "submit"
+# The purpose recorded on a hazard's photos copied from the report it came from.
+PHOTOS_FROM_REPORT = "public_report"
 RECEIVED = "publicreport.received"
 RATE_WINDOW_SECONDS = 3600
 
@@ -333,6 +337,25 @@ def _stamp_decision(now: dt.datetime | None):
     return stamp
 
 
+def _copy_photos(*, actor: Any, report: PublicReport, hazard: Hazard) -> list[Attachment]:
+    """The report's photos, stored again on the new hazard (so the enterprise rectifies, and the regulator verifies,
+    against the evidence), as the regulator adds them; with the hazard's `hazard.attach` audit event."""
+    files = []
+    for row in attachments_of(report).filter(kind=AttachmentKind.PHOTO):
+        try:
+            with row.file.open("rb") as handle:
+                files.append(ContentFile(handle.read(), name=row.original_name))
+        except (FileNotFoundError, OSError, ValueError):
+            # A stored file gone missing is not the regulator's fault: the others are still copied.
+            continue
+    if not files:
+        return []
+    stored = attach(actor=actor, obj=hazard, files=files, purpose=PHOTOS_FROM_REPORT, action=ADD)
+    audit.record(actor=actor, action=audit.name(Hazard, ATTACH), obj=hazard,
+                 data={"attachments": [item.pk for item in stored], "names": [item.original_name for item in stored]})
+    return stored
+
+
 def public_report_accept(
     *,
     actor: Any,
@@ -341,6 +364,7 @@ def public_report_accept(
     enterprise: Enterprise | None = None,
     description: str = "",
     place: str | None = None,
+    copy_photos: bool = True,
     public_reply: str = "",
     reason: str = "",
     now: dt.datetime | None = None,
@@ -348,8 +372,9 @@ def public_report_accept(
     """Accept a pending report: link `hazard` (one of `hazards_to_link`), or record a new hazard at `enterprise`
     (one of `enterprises_for_new_hazard`) through hazard_report with source 群众举报, and link that.
 
-    The new hazard's description is the report's text unless the regulator gives another (the enterprise will read
-    it: a regulator may take out what would tell who reported). One transaction: a refusal keeps no new hazard.
+    The new hazard's description is the report's text unless the regulator gives another, and it carries the
+    report's photos unless `copy_photos` is off (the enterprise will read and see both: a regulator may take out
+    what would tell who reported). One transaction: a refusal keeps no new hazard and no copied file.
     """
     if (hazard is None) == (enterprise is None):
         raise ValidationError({"hazard": [_("请选择已有隐患，或选择企业以新建隐患（二选一）。")]})
@@ -357,27 +382,45 @@ def public_report_accept(
         raise PermissionDenied(_("您无权对该记录执行“%(action)s”。") % {"action": _("受理")})
     if PublicReport.workflow.find(state_of(report), "accept") is None:
         raise illegal(report, "accept")
-    with transaction.atomic():
-        if hazard is not None:
-            if not hazards_to_link(actor=actor, report=report).filter(pk=hazard.pk).exists():
-                raise ValidationError({"hazard": [_("该隐患不存在、不在您的管辖范围内，或不在举报所在镇街。")]})
-        else:
-            if not enterprises_for_new_hazard(actor=actor, report=report).filter(pk=enterprise.pk).exists():
-                raise ValidationError({"enterprise": [_("该企业不存在、不在您的管辖范围内，或不在举报所在镇街。")]})
-            if not allows(actor, ADD, Hazard(enterprise=enterprise)):
-                raise PermissionDenied(_("您无权为该企业登记隐患。"))
-            hazard = hazard_report(
-                actor=actor,
-                hazard=Hazard(enterprise=enterprise, description=(description or "").strip() or report.description,
-                              place=report.place if place is None else place.strip(), found_at=report.submitted_at),
-                source=HazardSource.PUBLIC_REPORT,
-                # Not the tracking code: the enterprise reads its hazards' audit events, and the code is the
-                # citizen's key to the report.
-                reason=_("由群众举报登记"),
-            )
-        return transition(actor=actor, obj=report, action="accept", reason=reason,
-                          data={"hazard": hazard, "public_reply": (public_reply or "").strip()},
-                          apply=_stamp_decision(now))
+    copied: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            return _accept(actor=actor, report=report, hazard=hazard, enterprise=enterprise,
+                           description=description, place=place, copy_photos=copy_photos, copied=copied,
+                           public_reply=public_reply, reason=reason, now=now)
+    except BaseException:
+        # The rows rolled back; the files copied for them go too.
+        for item in copied:
+            item.delete_files()
+        raise
+
+
+def _accept(*, actor: Any, report: PublicReport, hazard: Hazard | None, enterprise: Enterprise | None,
+            description: str, place: str | None, copy_photos: bool, copied: list[Attachment], public_reply: str,
+            reason: str, now: dt.datetime | None) -> PublicReport:
+    """public_report_accept inside its transaction; `copied` collects the files written for the new hazard."""
+    if hazard is not None:
+        if not hazards_to_link(actor=actor, report=report).filter(pk=hazard.pk).exists():
+            raise ValidationError({"hazard": [_("该隐患不存在、不在您的管辖范围内，或不在举报所在镇街。")]})
+    else:
+        if not enterprises_for_new_hazard(actor=actor, report=report).filter(pk=enterprise.pk).exists():
+            raise ValidationError({"enterprise": [_("该企业不存在、不在您的管辖范围内，或不在举报所在镇街。")]})
+        if not allows(actor, ADD, Hazard(enterprise=enterprise)):
+            raise PermissionDenied(_("您无权为该企业登记隐患。"))
+        hazard = hazard_report(
+            actor=actor,
+            hazard=Hazard(enterprise=enterprise, description=(description or "").strip() or report.description,
+                          place=report.place if place is None else place.strip(), found_at=report.submitted_at),
+            source=HazardSource.PUBLIC_REPORT,
+            # Not the tracking code: the enterprise reads its hazards' audit events, and the code is the
+            # citizen's key to the report.
+            reason=_("由群众举报登记"),
+        )
+        if copy_photos:
+            copied.extend(_copy_photos(actor=actor, report=report, hazard=hazard))
+    return transition(actor=actor, obj=report, action="accept", reason=reason,
+                      data={"hazard": hazard, "public_reply": (public_reply or "").strip()},
+                      apply=_stamp_decision(now))
 
 
 def public_report_dismiss(*, actor: Any, report: PublicReport, reason: str, public_reply: str = "",
@@ -399,7 +442,7 @@ def public_report_transition(*, actor: Any, obj: PublicReport, action: str, reas
                              data: dict | None = None, attachments: Sequence[Any] = ()) -> PublicReport:
     """The three triage actions in the shape the kit's action view and API mixin call (service(actor=, obj=,
     action=, reason=, data=, attachments=)). Accepting takes `hazard` or `enterprise` (+ optional `description`,
-    `place`) from `data`."""
+    `place`, `copy_photos`) from `data`."""
     values = dict(data or {})
     if attachments:
         raise ValidationError({"attachments": [_("该操作不接收附件。")]})
@@ -407,6 +450,7 @@ def public_report_transition(*, actor: Any, obj: PublicReport, action: str, reas
         return public_report_accept(
             actor=actor, report=obj, hazard=values.get("hazard"), enterprise=values.get("enterprise"),
             description=values.get("description") or "", place=values.get("place"),
+            copy_photos=values.get("copy_photos", True) is not False,
             public_reply=values.get("public_reply") or "", reason=reason,
         )
     if action == "dismiss":

@@ -10,8 +10,9 @@ Two collections:
   API's error format with `Retry-After`. The API has no bot challenge (a client program cannot read a picture);
   the rate limit is its protection.
 - `/api/v1/public-report-triage/`: the regulators' list and detail of the reports in their jurisdiction, with
-  the triage actions `POST .../<id>/accept/` (`hazard` or `enterprise` + optional `description`, `place`;
-  `public_reply`), `.../dismiss/` (`reason`, `public_reply`) and `.../reward/` (`reward_amount`, `reward_note`).
+  the triage actions `POST .../<id>/accept/` (`hazard` or `enterprise` + optional `description`, `place`,
+  `copy_photos`; `public_reply`), `.../dismiss/` (`reason`, `public_reply`) and `.../reward/` (`reward_amount`,
+  `reward_note`).
 """
 
 from __future__ import annotations
@@ -163,6 +164,8 @@ class AcceptRequestSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, label=gettext_lazy("隐患描述"),
                                         max_length=services_public.DESCRIPTION_MAX_LENGTH)
     place = serializers.CharField(required=False, allow_blank=True, max_length=200, label=gettext_lazy("隐患部位"))
+    copy_photos = serializers.BooleanField(required=False, default=True,
+                                           label=gettext_lazy("将举报照片附到新建的隐患上"))
     public_reply = serializers.CharField(required=False, allow_blank=True, label=gettext_lazy("处理答复"))
     reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX_LENGTH,
                                    label=gettext_lazy("说明"))

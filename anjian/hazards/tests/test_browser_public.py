@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from anjian.core.models import Attachment
 from anjian.core.testing.browser import login
 from anjian.core.testing.personas import PASSWORD
 from anjian.hazards import challenge
@@ -138,6 +139,8 @@ def test_a_citizen_reports_and_follows_it(live_server, browse, personas, tmp_pat
     hazard = Hazard.objects.get()
     assert report.status == PublicReportStatus.ACCEPTED and report.hazard == hazard
     assert hazard.source == HazardSource.PUBLIC_REPORT and hazard.enterprise == p.enterprise_a
+    # The photo went with the new hazard (the box was left ticked).
+    assert Attachment.objects.filter(content_type__model="hazard", object_id=str(hazard.pk)).count() == 1
 
     # The citizen follows it by code: 已受理, the reply and the hazard's progress; nothing personal.
     phone.goto(f"{live_server.url}/accounts/login/")

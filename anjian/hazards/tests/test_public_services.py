@@ -171,6 +171,11 @@ def test_accept_creating_a_hazard(personas):
     assert hazard.enterprise == p.enterprise_a and hazard.source == HazardSource.PUBLIC_REPORT
     assert hazard.status == HazardStatus.REPORTED and hazard.description == "仓库堆放油漆，未配灭火器"
     assert hazard.place == "工业路8号" and hazard.found_at == report.submitted_at
+    # The report's photo goes with the new hazard, added by the regulator, with the hazard's audit event.
+    copied = Attachment.objects.get(object_id=str(hazard.pk), content_type__model="hazard")
+    assert copied.purpose == services_public.PHOTOS_FROM_REPORT and copied.uploaded_by == p.town_a_supervisor
+    assert copied.enterprise_id == p.enterprise_a.pk
+    assert AuditEvent.objects.filter(action="hazard.attach", object_id=str(hazard.pk)).exists()
     assert AuditEvent.objects.filter(action="hazard.create", object_id=str(hazard.pk)).exists()
     event = AuditEvent.objects.get(action="publicreport.accept", object_id=str(report.pk))
     assert event.actor == p.town_a_supervisor
@@ -181,11 +186,24 @@ def test_accept_creating_a_hazard(personas):
     assert answer.public_reply == "已责令企业整改"
 
 
-def test_accept_defaults_to_the_report_text(personas):
-    report = submit(personas)
+def test_accept_defaults_to_the_report_text_and_may_leave_the_photos(personas):
+    report = submit(personas, photos=[jpeg_file()])
     accepted = services_public.public_report_accept(actor=personas.city_supervisor, report=report,
-                                                    enterprise=personas.enterprise_a)
+                                                    enterprise=personas.enterprise_a, copy_photos=False)
     assert accepted.hazard.description == report.description
+    assert not Attachment.objects.filter(content_type__model="hazard").exists()
+
+
+def test_a_refused_acceptance_keeps_no_hazard_and_no_copied_file(personas, _media):
+    p = personas
+    report = submit(p, photos=[jpeg_file()])
+    before = set(files_in(_media))
+    PublicReport.objects.filter(pk=report.pk).update(status=PublicReportStatus.REJECTED)
+    # The page was read while the report was pending: the hazard and its photo are written, then the table refuses.
+    with pytest.raises(IllegalTransition):
+        services_public.public_report_accept(actor=p.town_a_supervisor, report=report, enterprise=p.enterprise_a)
+    assert not Hazard.objects.exists() and not Attachment.objects.filter(content_type__model="hazard").exists()
+    assert set(files_in(_media)) == before
 
 
 def test_accept_linking_an_open_hazard_of_the_town(personas):

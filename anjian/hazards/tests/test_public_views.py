@@ -223,6 +223,9 @@ def test_accept_page_creates_a_hazard_at_an_enterprise_of_the_town(personas, rep
     assert report.status == PublicReportStatus.ACCEPTED
     hazard = Hazard.objects.get()
     assert report.hazard == hazard and hazard.source == HazardSource.PUBLIC_REPORT and hazard.place == "二号仓库"
+    # The box 将举报照片附到新建的隐患上 was not ticked in this post: the photo stays with the report only.
+    assert not Attachment.objects.filter(content_type__model="hazard").exists()
+    assert "checked" in re.search(r'<input[^>]*name="copy_photos"[^>]*>', page).group(0), "ticked by default"
 
 
 def test_dismiss_page_needs_a_reason_and_reward_waits_for_acceptance(personas, report):
