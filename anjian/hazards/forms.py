@@ -41,12 +41,13 @@ class HazardReportForm(ServiceModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        enterprises = Enterprise.objects.restrict(user, VIEW).order_by("name", "id")
-        self.fields["enterprise"].queryset = enterprises
-        if getattr(user, "enterprise_id", None):
+        self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, VIEW).order_by("name", "id")
+        given = kwargs.get("initial") or {}
+        if not given.get("enterprise") and getattr(user, "enterprise_id", None):
             # An enterprise reports its own hazards: no choice to make.
-            self.fields["enterprise"].initial = user.enterprise_id
-        self.fields["source"].initial = SOURCE_BY_ROLE.get(getattr(user, "role", None), HazardSource.INSPECTION)
+            self.initial["enterprise"] = user.enterprise_id
+        if "source" not in given:
+            self.initial["source"] = SOURCE_BY_ROLE.get(getattr(user, "role", None), HazardSource.INSPECTION)
 
 
 class HazardEditForm(ServiceModelForm):
