@@ -78,7 +78,7 @@ def action_form_class(action: str) -> type[forms.Form]:
             self.fields[ATTACHMENTS_FIELD].widget.attrs["accept"] = ACCEPT
             for field in self.fields.values():
                 if isinstance(field.widget, forms.Textarea):
-                    field.widget.attrs.setdefault("rows", 3)
+                    field.widget.attrs["rows"] = 3
 
     HazardActionForm.__name__ = base.__name__
     return HazardActionForm

@@ -66,6 +66,7 @@ class HazardListView(HazardQuerySetMixin, ObjectListView):
     url_base = URL_BASE
     filterset_class = HazardFilterSet
     table_class = HazardTable
+    template_name = "hazards/hazard_list.html"
     default_order = ("-found_at", "-id")
 
     def filter_form_hook(self, form: forms.Form) -> None:
@@ -84,7 +85,8 @@ class SupervisionListView(HazardListView):
         return super().get_queryset(action).filter(selectors.LISTED)
 
     def get_extra_context(self) -> dict[str, Any]:
-        return {"verbose_name_plural": _("挂牌督办"), "add_url": None}
+        return {"verbose_name_plural": _("挂牌督办"), "add_url": None,
+                "public_url": reverse("hazards:supervision_public")}
 
 
 class HazardDetailView(HazardQuerySetMixin, ObjectDetailView):
