@@ -23,9 +23,23 @@ SOURCE_BY_ROLE = {
 }
 
 
+# Above this many enterprises a <select> is unusable (a town has thousands, the city 200,000): the reporter types
+# the USCC instead, as on the registry's own forms.
+ENTERPRISE_SELECT_LIMIT = 300
+
+
 def _photo_input() -> MultipleFileInput:
     # The accept list of the attachment panel: phones then offer the camera (issue 8: photos from the site).
     return MultipleFileInput(attrs={"accept": ACCEPT})
+
+
+class EnterpriseField(forms.ModelChoiceField):
+    """An enterprise by id (a select) or, typed, by its USCC: spaces dropped, letters upper case."""
+
+    def to_python(self, value: Any) -> Any:
+        if self.to_field_name == "uscc" and isinstance(value, str):
+            value = "".join(value.split()).upper()
+        return super().to_python(value)
 
 
 class HazardReportForm(ServiceModelForm):
@@ -38,14 +52,25 @@ class HazardReportForm(ServiceModelForm):
         model = Hazard
         fields = ["enterprise", "place", "description", "category", "level", "source"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"enterprise": EnterpriseField}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, VIEW).order_by("name", "id")
+        field = self.fields["enterprise"]
+        field.queryset = Enterprise.objects.restrict(user, VIEW).order_by("name", "id")
+        field.error_messages["invalid_choice"] = _("请选择您管辖范围内的单位（可填写统一社会信用代码）。")
         given = kwargs.get("initial") or {}
         if not given.get("enterprise") and getattr(user, "enterprise_id", None):
             # An enterprise reports its own hazards: no choice to make.
             self.initial["enterprise"] = user.enterprise_id
+        if len(field.queryset[: ENTERPRISE_SELECT_LIMIT + 1]) > ENTERPRISE_SELECT_LIMIT:
+            field.to_field_name = "uscc"
+            field.widget = forms.TextInput(attrs={"maxlength": 18, "autocomplete": "off"})
+            field.help_text = _("填写单位的统一社会信用代码。")
+            chosen = str(self.initial.get("enterprise") or "")
+            if chosen.isdigit():
+                # Linked from an enterprise's page (?enterprise=<id>): shown as its USCC.
+                self.initial["enterprise"] = field.queryset.filter(pk=chosen).values_list("uscc", flat=True).first()
         if "source" not in given:
             self.initial["source"] = SOURCE_BY_ROLE.get(getattr(user, "role", None), HazardSource.INSPECTION)
 

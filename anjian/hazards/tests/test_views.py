@@ -199,6 +199,22 @@ def test_report_for_an_enterprise_out_of_reach_is_refused(personas):
     assert not Hazard.objects.exists()
 
 
+def test_report_by_uscc_when_the_reporter_sees_many_enterprises(personas, monkeypatch):
+    from anjian.hazards import forms
+
+    monkeypatch.setattr(forms, "ENTERPRISE_SELECT_LIMIT", 1)
+    client = login(personas.city_supervisor)
+    page = text(client.get(reverse("hazards:hazard_add"), {"enterprise": personas.enterprise_a.pk}))
+    assert f'type="text" name="enterprise" value="{personas.enterprise_a.uscc}"' in page
+    data = {"description": "灭火器过期", "category": "site_fire", "level": "general", "source": "inspection"}
+    response = client.post(reverse("hazards:hazard_add"),
+                           {**data, "enterprise": " " + personas.enterprise_a.uscc.lower() + " "})
+    assert response.status_code == 302
+    assert Hazard.objects.get().enterprise == personas.enterprise_a
+    response = client.post(reverse("hazards:hazard_add"), {**data, "enterprise": "91441900XXXXXXXXXX"})
+    assert "请选择您管辖范围内的单位" in text(response)
+
+
 def test_report_is_preselected_from_the_enterprise_page(personas):
     page = text(login(personas.town_a_supervisor).get(reverse("hazards:hazard_add"),
                                                       {"enterprise": personas.enterprise_a.pk}))
