@@ -165,8 +165,16 @@ class HazardActionView(HazardQuerySetMixin, ObjectActionView):
             return self.render_action(obj, action, None, step=step, error=reason, status=403)
         return None
 
+    def get_step(self, obj: Hazard, action: str):
+        # The hazard the form is for (get_form is given only the step).
+        self.hazard = obj
+        return super().get_step(obj, action)
+
     def get_form(self, step, data=None, files=None) -> forms.Form:
         form = super().get_form(step, data=data, files=files)
+        if step.action == "extend" and self.hazard.requested_deadline:
+            # Deciding on the enterprise's request: the date it asked for, which the regulator may change.
+            form.fields["deadline"].initial = self.hazard.requested_deadline
         if step.action == "list_supervision" and "supervision_level" in form.fields:
             level = hazard_services.actor_supervision_level(self.request.user)
             if level is not None:

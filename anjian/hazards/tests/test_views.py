@@ -148,6 +148,8 @@ def test_detail_groups_the_fields_and_shows_the_history(personas):
     assert "镇街挂牌督办" in page and personas.town_a.name in page
     # The history: the audit events of the transitions, and the field changes.
     assert "变更记录" in page and "审计事件" in page
+    # Moments in the history read as on the rest of the page, in Dongguan's time.
+    assert "2026-06-01 10:00" in page and "+00:00" not in page
     assert page.count("下达整改") >= 1 and "挂牌督办" in page
     assert "整改措施" in page
 
@@ -275,6 +277,13 @@ def test_list_supervision_form_offers_the_actors_level(personas):
     assert '<option value="city" selected>' in form and "东莞市应急管理局" in form
     form = text(login(personas.town_a_supervisor).get(action_url(hazard, "list_supervision")))
     assert '<option value="town" selected>' in form
+
+
+def test_extend_form_offers_the_requested_date(personas):
+    hazard = make_hazard(personas.enterprise_a, status=HazardStatus.RECTIFYING,
+                         requested_deadline=dt.date(2026, 6, 30))
+    form = text(login(personas.town_a_supervisor).get(action_url(hazard, "extend")))
+    assert 'name="deadline" value="2026-06-30"' in form
 
 
 def test_an_illegal_action_page_is_409(personas):
