@@ -32,6 +32,7 @@ from anjian.core.scope import (
     Scope,
     declared_actions,
 )
+from anjian.core.validators import validate_mobile_phone
 
 
 def domain_labels() -> dict[str, str]:
@@ -113,7 +114,8 @@ class User(AbstractUser):
         _("监管的行业领域"), default=list, blank=True, validators=[validate_domains],
         help_text=_("行业部门监管人员在其管辖区域内只管理这些行业领域的单位。"),
     )
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    # Text messages go to it (notifications' sms channel), so only a mobile number will do (issue 7 item 7).
+    phone = models.CharField(_("手机号"), max_length=20, blank=True, validators=[validate_mobile_phone])
     must_change_password = models.BooleanField(
         _("须修改密码"), default=False, help_text=_("管理员重置密码后，用户下次登录须先修改密码。"),
     )

@@ -176,12 +176,15 @@ def _set_active(*, actor: Any, user: User, active: bool, reason: str) -> User:
     with transaction.atomic():
         user.is_active = active
         user.save(update_fields=["is_active"])
+        if not active:
+            # A token refused while the account is off must not come back to life when it is switched on again.
+            revoke_tokens(user)
         audit.record(actor=actor, action=f"user.{action}", obj=user, reason=reason)
     return user
 
 
 def user_deactivate(*, actor: Any, user: User, reason: str) -> User:
-    """停用: the account can no longer sign in nor use its API tokens (a reason is required)."""
+    """停用: the account can no longer sign in, and its API tokens are revoked (a reason is required)."""
     return _set_active(actor=actor, user=user, active=False, reason=reason)
 
 

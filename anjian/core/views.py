@@ -612,10 +612,8 @@ def display_value(obj: models.Model, field: models.Field) -> Any:
     if value is None or value == "":
         return ""
     # One date format in every language (config/formats: 2026-03-01, 2026-03-01 14:30 in Asia/Shanghai).
-    if isinstance(value, dt.datetime):
-        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "SHORT_DATETIME_FORMAT")
     if isinstance(value, dt.date):
-        return date_format(value, "SHORT_DATE_FORMAT")
+        return date_text(value)
     return value
 
 
@@ -681,7 +679,17 @@ def _readable(field: models.Field, value: Any, names: dict) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
         return _("是") if value else _("否")
+    if isinstance(value, dt.date):
+        # A moment as the rest of the page writes it (2026-06-01 10:00, Asia/Shanghai), not its UTC repr.
+        return date_text(value)
     return str(value)
+
+
+def date_text(value: dt.date) -> str:
+    """A date or a moment in the one format of every language (config/formats), a moment in Asia/Shanghai."""
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "SHORT_DATETIME_FORMAT")
+    return date_format(value, "SHORT_DATE_FORMAT")
 
 
 def audit_events(user: Any, obj: models.Model, limit: int = 20) -> list[AuditEvent]:

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.registry import ApiRoute, ModuleConfig, NavEntry
+from anjian.core.registry import ApiRoute, ModuleConfig, NavEntry, Panel
 
 
 class HazardsConfig(ModuleConfig):
@@ -11,15 +11,20 @@ class HazardsConfig(ModuleConfig):
     verbose_name = _("隐患排查治理")
     url_prefix = "hazards/"
     nav = (
+        NavEntry(_("隐患"), "hazards:hazard_list", "bi-exclamation-triangle", model="hazards.Hazard", order=62),
+        NavEntry(_("挂牌督办"), "hazards:supervision_list", "bi-flag", model="hazards.Hazard", order=63),
         # 群众举报 (issue 8 item 6): the regulators' list; the public pages are linked from the login page.
-        NavEntry(_("群众举报"), "hazards:publicreport_list", "bi-megaphone", model="hazards.PublicReport", order=145),
+        NavEntry(_("群众举报"), "hazards:publicreport_list", "bi-megaphone", model="hazards.PublicReport", order=64),
     )
     api = (
+        ApiRoute("hazards", "anjian.hazards.api.views.HazardViewSet", "hazard"),
         # The public's collection (no login) and the regulators' triage of the same reports (issue 8 item 6).
         ApiRoute("public-reports", "anjian.hazards.api.public.PublicReportPublicViewSet", "public-report"),
         ApiRoute("public-report-triage", "anjian.hazards.api.public.PublicReportViewSet", "publicreport"),
     )
-    enterprise_panels = ()
+    enterprise_panels = (
+        Panel("hazards/enterprise_panel_hazards.html", "anjian.hazards.views.enterprise_panel", order=20),
+    )
     reference = ()
     demo = ()
 

@@ -324,6 +324,16 @@ def test_a_deactivated_users_token_is_refused(personas):
     assert api(token).status_code in (401, 403)
 
 
+def test_deactivation_revokes_the_tokens_so_reactivation_does_not_revive_them(personas):
+    from anjian.accounts.services import user_deactivate, user_reactivate
+
+    token = obtain("grid_worker_a")
+    assert api(token).status_code == 200
+    user_deactivate(actor=personas.city_admin, user=personas.grid_worker_a, reason="离职")
+    user_reactivate(actor=personas.city_admin, user=personas.grid_worker_a, reason="返岗")
+    assert api(token).status_code in (401, 403)
+
+
 def test_tokens_of_drf_authtoken_are_carried_over_by_the_migration(personas):
     """Migration 0004 copies the keys of DRF's authtoken table (if a database has one), so clients keep working."""
     import importlib

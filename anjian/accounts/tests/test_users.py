@@ -205,6 +205,18 @@ def test_town_a_creates_a_grid_worker_with_a_one_time_password(personas, client)
     assert password not in page_text(manager.get(reverse("user_detail", args=[user.pk])))
 
 
+@pytest.mark.parametrize(("phone", "accepted"), [("13800138000", True), ("abc", False), ("0769-22001234", False)])
+def test_an_account_phone_is_a_mobile_number(personas, phone, accepted):
+    """Text messages go to it: a landline or "abc" is refused with a Chinese message (issue 7 item 7)."""
+    manager = client_for(personas.town_a_supervisor)
+    response = manager.post(reverse("user_add"), {"username": "grid_phone", "last_name": "李", "first_name": "四",
+                                                  "role": Role.GRID_WORKER, "region": personas.village_a.pk,
+                                                  "phone": phone})
+    assert User.objects.filter(username="grid_phone").exists() is accepted
+    if not accepted:
+        assert "请输入有效的手机号" in page_text(response)
+
+
 def test_town_a_creates_an_enterprise_user_by_uscc(personas):
     manager = client_for(personas.town_a_supervisor)
     response = manager.post(reverse("user_add"), {"username": "ent_new", "role": Role.ENTERPRISE_USER,

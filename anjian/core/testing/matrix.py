@@ -145,6 +145,12 @@ def missing_api_item(surface: Surface) -> str:
     return f"/api/v1/{surface.api}/{MISSING_CODE if surface.api_lookup == 'code' else MISSING_PK}/"
 
 
+def api_action(action: str) -> str:
+    """The API path segment of a workflow action: underscores become hyphens (list_supervision → list-supervision),
+    as anjian.core.api.viewsets serves them."""
+    return action.replace("_", "-")
+
+
 def contains_any(text: str, markers: tuple[str, ...]) -> list[str]:
     return [marker for marker in markers if marker in text]
 
@@ -250,8 +256,9 @@ class PermissionMatrix:
                 url = reverse(surface.action_url, args=[pair.b.pk, action])
                 assert client.get(url).status_code == 404, action
                 assert client.post(url, TAMPERED).status_code == 404, action
-            response = client.post(f"{item}{action}/", json.dumps(TAMPERED), content_type="application/json")
-            expected = client.post(f"{missing}{action}/", json.dumps(TAMPERED), content_type="application/json")
+            path = api_action(action)
+            response = client.post(f"{item}{path}/", json.dumps(TAMPERED), content_type="application/json")
+            expected = client.post(f"{missing}{path}/", json.dumps(TAMPERED), content_type="application/json")
             assert response.status_code == expected.status_code == 404, (action, response.status_code)
 
         assert snapshot(pair.b) == before
@@ -344,5 +351,5 @@ class PermissionMatrix:
             assert response.json()["code"] == "not_authenticated"
             assert not contains_any(page_text(response), pair.markers_a)
         for action in surface.actions:
-            response = client.post(f"{api_item(surface, pair.a)}{action}/", {})
+            response = client.post(f"{api_item(surface, pair.a)}{api_action(action)}/", {})
             assert response.status_code in (401, 403), (action, response.status_code)
