@@ -281,7 +281,7 @@ class SelfInspectionDetailView(SelfInspectionMixin, ObjectDetailView):
                 photos = [
                     {"url": reverse("core:attachment_download", args=[row.pk]),
                      "thumbnail_url": reverse("core:attachment_thumbnail", args=[row.pk]) if row.thumbnail else None,
-                     "name": row.name}
+                     "name": row.original_name}
                     for row in attachments_of(hazard, user)
                 ]
             rows.append({"answer": answer, "hazard": hazard, "hazard_url": hazard_url(hazard) if hazard else None,
