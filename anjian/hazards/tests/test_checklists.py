@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from anjian.core.models import AuditEvent
 from anjian.enterprises.choices import SupervisionDomain
@@ -187,3 +188,48 @@ class TestVersioning:
             with pytest.raises(PermissionDenied):
                 checklist_new_version(actor=user, checklist=published)
         assert Checklist.objects.count() == 1
+
+
+class TestPagesAndApi:
+    def test_city_staff_draft_publish_and_version_through_the_pages(self, personas, client):
+        client.force_login(personas.city_supervisor)
+        response = client.post(reverse("hazards:checklist_add"), {"code": "town-fire", "title": "消防检查表"})
+        assert response.status_code == 302
+        draft = Checklist.objects.get(code="town-fire")
+        add_item = reverse("hazards:checklistitem_add") + f"?checklist={draft.pk}"
+        assert client.get(add_item).status_code == 200
+        response = client.post(add_item, {"number": 1, "text": "灭火器在有效期内", "category": "site_fire"})
+        assert response.status_code == 302 and draft.items.count() == 1
+        page = client.get(draft.get_absolute_url()).content.decode()
+        assert "灭火器在有效期内" in page and 'data-action="publish"' in page
+
+        response = client.post(reverse("hazards:checklist_action", args=[draft.pk, "publish"]))
+        assert response.status_code == 302
+        draft.refresh_from_db()
+        assert draft.status == ChecklistStatus.PUBLISHED
+        page = client.get(draft.get_absolute_url()).content.decode()
+        assert "不能修改" in page and reverse("hazards:checklist_edit", args=[draft.pk]) not in page
+        # Editing a published version through its URLs is refused, and nothing changes.
+        item = draft.items.get()
+        response = client.post(reverse("hazards:checklistitem_edit", args=[item.pk]),
+                               {"number": 1, "text": "改过", "category": "site_fire"})
+        assert response.status_code != 302
+        item.refresh_from_db()
+        assert item.text == "灭火器在有效期内"
+
+        response = client.post(reverse("hazards:checklist_new_version", args=[draft.pk]))
+        second = Checklist.objects.get(code="town-fire", version=2)
+        assert response["Location"] == second.get_absolute_url()
+        assert second.status == ChecklistStatus.DRAFT and second.items.count() == 1
+
+    def test_api_lists_checklists_and_gives_items_in_detail(self, personas, client):
+        reference.load_checklists()
+        client.force_login(personas.enterprise_a_user)
+        listed = client.get("/api/v1/checklists/", {"code": "criteria-hazchem-2017"}).json()
+        assert [row["code"] for row in listed["results"]] == ["criteria-hazchem-2017"]
+        row = listed["results"][0]
+        assert row["item_count"] == 20 and "items" not in row
+        detail = client.get(f"/api/v1/checklists/{row['id']}/").json()
+        assert len(detail["items"]) == 20 and detail["items"][0]["number"] == 1
+        assert detail["items"][0]["major"] is True
+        assert client.post("/api/v1/checklists/", {}).status_code == 405

@@ -123,9 +123,9 @@ class TestSubmit:
     def test_a_general_item_makes_a_general_hazard(self, personas):
         checklist = make_checklist(items=2)
         item = checklist.items.get(number=1)
+        failed = {item.pk: Answer(CheckResult.FAIL, note="灭火器过期\n两具")}
         self_inspection_submit(actor=personas.enterprise_a_user, enterprise=personas.enterprise_a,
-                               checklist=checklist,
-                               answers=all_pass(checklist, {item.pk: Answer(CheckResult.FAIL, note="灭火器过期\n两具")}))
+                               checklist=checklist, answers=all_pass(checklist, failed))
         hazard = Hazard.objects.get()
         assert hazard.level == HazardLevel.GENERAL and hazard.criterion_item is None
         assert "灭火器过期 两具" in hazard.description
