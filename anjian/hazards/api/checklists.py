@@ -4,7 +4,10 @@ the hazards they made). Querysets come from `restrict()` through the base viewse
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch
+import datetime as dt
+
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from anjian.core.api.viewsets import ScopedReadOnlyViewSet
@@ -62,11 +65,15 @@ class ChecklistViewSet(ScopedReadOnlyViewSet):
 class InspectionScheduleSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     checklist_title = serializers.CharField(source="checklist.title", read_only=True)
+    last_period = serializers.SerializerMethodField(help_text=_("最近完成自查的周期（首日）；从未完成为 null。"))
 
     class Meta:
         model = InspectionSchedule
         fields = ["id", "enterprise", "enterprise_name", "checklist", "checklist_title", "frequency", "starts_on",
-                  "active", "responsible"]
+                  "active", "responsible", "last_period"]
+
+    def get_last_period(self, obj: InspectionSchedule) -> dt.date | None:
+        return getattr(obj, "last_period", None)
 
 
 class InspectionScheduleViewSet(ScopedReadOnlyViewSet):
@@ -77,7 +84,10 @@ class InspectionScheduleViewSet(ScopedReadOnlyViewSet):
     filterset_class = InspectionScheduleFilterSet
 
     def optimize(self, queryset):
-        return queryset.select_related("enterprise", "enterprise__region", "checklist")
+        last = (SelfInspection.objects.filter(schedule=OuterRef("pk")).order_by("-period_start")
+                .values("period_start")[:1])
+        return queryset.select_related("enterprise", "enterprise__region", "checklist").annotate(
+            last_period=Subquery(last))
 
 
 class SelfInspectionAnswerSerializer(serializers.ModelSerializer):
