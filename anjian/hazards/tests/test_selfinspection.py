@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
 import time_machine
@@ -298,3 +299,70 @@ class TestPages:
             response = client.get(reverse(name, args=args))
             assert response.status_code == 200, name
         assert "开始自查" in client.get(reverse("hazards:schedule_detail", args=[schedule.pk])).content.decode()
+
+
+class TestApi:
+    def test_submit_json_and_multipart(self, personas, client):
+        checklist = make_checklist(items=2, major=(1,), criteria=True)
+        first, second = checklist.items.order_by("number")
+        client.force_login(personas.enterprise_a_user)
+        body = {"checklist": checklist.pk, "answers": [
+            {"item": first.pk, "result": "fail", "note": "安全阀拆除", "place": "罐区"},
+            {"item": second.pk, "result": "pass"},
+        ]}
+        response = client.post("/api/v1/self-inspections/", body, content_type="application/json")
+        assert response.status_code == 201, response.content
+        answer = response.json()
+        assert answer["enterprise"] == personas.enterprise_a.pk and answer["failed_count"] == 1
+        hazard = Hazard.objects.get()
+        assert [row["hazard"] for row in answer["answers"]] == [hazard.pk, None]
+        assert hazard.level == HazardLevel.MAJOR
+
+        response = client.post("/api/v1/self-inspections/", {
+            "checklist": checklist.pk, "answers": json.dumps(body["answers"]), f"photo_{first.pk}": photo(),
+        })
+        assert response.status_code == 201, response.content
+        newest = Hazard.objects.order_by("-pk").first()
+        assert Attachment.objects.filter(object_id=str(newest.pk)).count() == 1
+
+    def test_refusals_write_nothing(self, personas, client):
+        checklist = make_checklist(items=2)
+        first, second = checklist.items.order_by("number")
+        client.force_login(personas.enterprise_a_user)
+        url = "/api/v1/self-inspections/"
+        cases = [
+            {"checklist": checklist.pk, "answers": [{"item": first.pk, "result": "pass"}]},  # one item unanswered
+            {"checklist": checklist.pk, "answers": [{"item": first.pk, "result": "fail"},
+                                                    {"item": second.pk, "result": "pass"}]},  # fail without note
+            {"checklist": checklist.pk, "enterprise": personas.enterprise_b.pk,
+             "answers": [{"item": first.pk, "result": "pass"}, {"item": second.pk, "result": "pass"}]},
+            {"checklist": 987654321, "answers": [{"item": first.pk, "result": "pass"}]},
+            {"checklist": checklist.pk, "answers": "not json"},
+            {"checklist": checklist.pk, "answers": [{"item": 2**70, "result": "pass"}]},
+        ]
+        for body in cases:
+            response = client.post(url, body, content_type="application/json")
+            assert response.status_code == 400, (body, response.content)
+            assert response.json()["code"] == "invalid"
+        assert counts() == (0, 0, 0, 0)
+        client.force_login(personas.grid_worker_a)
+        response = client.post(url, cases[0], content_type="application/json")
+        assert response.status_code == 403
+
+
+def test_enterprise_user_creates_a_schedule_through_the_page(personas, client):
+    checklist = make_checklist(items=1)
+    draft = make_checklist(code="draft-page", status=ChecklistStatus.DRAFT)
+    client.force_login(personas.enterprise_a_user)
+    url = reverse("hazards:schedule_add")
+    form = client.get(url).content.decode()
+    assert checklist.title in form and f'value="{draft.pk}"' not in form
+    response = client.post(url, {"enterprise": personas.enterprise_a.pk, "checklist": checklist.pk,
+                                 "frequency": Frequency.DAILY, "starts_on": "2026-03-01", "responsible": "张三",
+                                 "active": "on"})
+    assert response.status_code == 302
+    schedule = InspectionSchedule.objects.get()
+    assert (schedule.enterprise, schedule.frequency) == (personas.enterprise_a, Frequency.DAILY)
+    response = client.post(url, {"enterprise": personas.enterprise_b.pk, "checklist": checklist.pk,
+                                 "frequency": Frequency.DAILY, "starts_on": "2026-03-01"})
+    assert response.status_code == 200 and InspectionSchedule.objects.count() == 1
