@@ -134,6 +134,16 @@ def checklist_new_version(*, actor: Any, checklist: Checklist, reason: str = "")
     return draft
 
 
+def checklist_in_use(checklist: Checklist) -> Checklist | None:
+    """The version of `checklist`'s code in use now (itself, when it is the published one); None when none is.
+
+    Schedules name the version they were made with; they follow its code, so a newly published version is the one
+    the enterprise fills (issue 8 item 1: a version in use is replaced, never edited)."""
+    if checklist.status == ChecklistStatus.PUBLISHED:
+        return checklist
+    return Checklist.objects.filter(code=checklist.code, status=ChecklistStatus.PUBLISHED).first()
+
+
 def checklist_publish(*, actor: Any, obj: Checklist, action: str = "publish", reason: str = "",
                       data: Mapping[str, Any] | None = None, attachments: Sequence[Any] = ()) -> Checklist:
     """Put a draft in use; the version of the same code in use is retired in the same transaction."""
@@ -274,6 +284,7 @@ def self_inspection_submit(
 ) -> SelfInspection:
     """Record one filled checklist for `enterprise`, and a hazard (source 企业自查) for every failed item.
 
+    With a schedule, `checklist` is the version of the schedule's checklist code in use (`checklist_in_use`).
     `answers` maps each item's id to its Answer; every item of the checklist must be answered. `photos` maps an
     item's id to the photos of a failed item, attached to its hazard (photos of other items are not kept: there is
     no finding to carry them). A failed item whose failure is 重大 by an official 判定标准 makes a 重大隐患, with
@@ -282,11 +293,13 @@ def self_inspection_submit(
     """
     performed_at = performed_at or timezone.now()
     photos = photos or {}
-    if checklist.status != ChecklistStatus.PUBLISHED:
+    # Asked of the database: the row in hand may have been read before a new version retired it.
+    if _stored_status(checklist.pk) != ChecklistStatus.PUBLISHED:
         raise ValidationError({"checklist": _("只能按在用的排查清单自查。")})
     period = None
     if schedule is not None:
-        if schedule.enterprise_id != enterprise.pk or schedule.checklist_id != checklist.pk:
+        # The schedule's checklist, or the version of its code that replaced it.
+        if schedule.enterprise_id != enterprise.pk or schedule.checklist.code != checklist.code:
             raise ValidationError({"schedule": _("自查计划与单位或清单不符。")})
         if not schedule.active:
             raise ValidationError({"schedule": _("该自查计划已停用。")})

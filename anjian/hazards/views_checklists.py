@@ -209,7 +209,8 @@ class ScheduleDetailView(ScheduleMixin, ObjectDetailView):
             "current_period": current,
             "current_done": done,
             "fill_url": reverse("hazards:selfinspection_add") + f"?schedule={obj.pk}"
-            if obj.active and not done and can_add(user, SelfInspection) else None,
+            if obj.active and not done and can_add(user, SelfInspection)
+            and services.checklist_in_use(obj.checklist) is not None else None,
         }
 
 
@@ -299,7 +300,10 @@ def _fill_target(request) -> tuple[Any, Checklist, InspectionSchedule | None] | 
                     .filter(pk=int(schedule_id)).first())
         if schedule is None:
             raise Http404(_("记录不存在或不在您的管辖范围内。"))
-        return schedule.enterprise, schedule.checklist, schedule
+        checklist = services.checklist_in_use(schedule.checklist)
+        if checklist is None:
+            raise Http404(_("该自查计划的排查清单已停用，请联系监管部门或修改自查计划。"))
+        return schedule.enterprise, checklist, schedule
     if checklist_id.isdigit():
         checklist = selectors.published_checklists(user=user).filter(pk=int(checklist_id)).first()
         enterprise_id = params.get("enterprise", "")

@@ -178,7 +178,10 @@ class SelfInspectionSubmitSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         schedule = attrs.get("schedule")
         if schedule is not None:
-            attrs.setdefault("checklist", schedule.checklist)
+            in_use = services.checklist_in_use(schedule.checklist)
+            if in_use is None:
+                raise serializers.ValidationError({"schedule": [_("该自查计划的排查清单已停用。")]})
+            attrs.setdefault("checklist", in_use)
             attrs.setdefault("enterprise", schedule.enterprise)
         if attrs.get("checklist") is None:
             raise serializers.ValidationError({"checklist": [_("请填写排查清单或自查计划。")]})

@@ -233,3 +233,16 @@ class TestPagesAndApi:
         assert len(detail["items"]) == 20 and detail["items"][0]["number"] == 1
         assert detail["items"][0]["major"] is True
         assert client.post("/api/v1/checklists/", {}).status_code == 405
+
+
+def test_a_regulators_version_of_a_shipped_checklist_survives_reload(personas):
+    reference.load_checklists()
+    city = personas.city_supervisor
+    shipped = Checklist.objects.get(code="general-basic")
+    local = checklist_new_version(actor=city, checklist=shipped)
+    checklist_item_save(actor=city, item=ChecklistItem(checklist=local, number=99, text="东莞市补充检查项"))
+    checklist_publish(actor=city, obj=local)
+    reference.load_checklists()
+    in_use = Checklist.objects.get(code="general-basic", status=ChecklistStatus.PUBLISHED)
+    assert in_use.pk == local.pk and not in_use.official
+    assert Checklist.objects.filter(code="general-basic").count() == 2

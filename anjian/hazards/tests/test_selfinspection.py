@@ -366,3 +366,26 @@ def test_enterprise_user_creates_a_schedule_through_the_page(personas, client):
     response = client.post(url, {"enterprise": personas.enterprise_b.pk, "checklist": checklist.pk,
                                  "frequency": Frequency.DAILY, "starts_on": "2026-03-01"})
     assert response.status_code == 200 and InspectionSchedule.objects.count() == 1
+
+
+def test_a_schedule_follows_its_checklist_to_the_new_version(personas, client):
+    from anjian.hazards.models import ChecklistItem
+    from anjian.hazards.services_checklists import checklist_item_save, checklist_new_version, checklist_publish
+
+    first = make_checklist(code="follow", items=1)
+    schedule = InspectionSchedule.objects.create(enterprise=personas.enterprise_a, checklist=first,
+                                                 frequency=Frequency.DAILY, starts_on=dt.date(2026, 1, 1))
+    city = personas.city_supervisor
+    second = checklist_new_version(actor=city, checklist=first)
+    checklist_item_save(actor=city, item=ChecklistItem(checklist=second, number=2, text="新增的检查项"))
+    checklist_publish(actor=city, obj=second)
+
+    client.force_login(personas.enterprise_a_user)
+    page = client.get(reverse("hazards:selfinspection_add"), {"schedule": schedule.pk}).content.decode()
+    assert "新增的检查项" in page
+    with pytest.raises(ValidationError, match="在用"):
+        self_inspection_submit(actor=personas.enterprise_a_user, enterprise=personas.enterprise_a,
+                               checklist=first, schedule=schedule, answers=all_pass(first))
+    inspection = self_inspection_submit(actor=personas.enterprise_a_user, enterprise=personas.enterprise_a,
+                                        checklist=second, schedule=schedule, answers=all_pass(second))
+    assert inspection.checklist == second and inspection.answers.count() == 2
