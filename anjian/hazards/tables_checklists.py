@@ -37,8 +37,8 @@ class ChecklistTable(BaseTable):
 
 
 class InspectionScheduleTable(BaseTable):
-    id = tables.Column(linkify=True, verbose_name=_("计划"))
-    enterprise = tables.Column(order_by=("enterprise__name",))
+    # The enterprise's name opens the schedule (the page an enterprise user acts on).
+    enterprise = tables.Column(order_by=("enterprise__name",), linkify=lambda record: record.get_absolute_url())
     checklist = tables.Column(order_by=("checklist__title",))
     frequency = tables.Column()
     starts_on = tables.DateColumn()
@@ -47,7 +47,7 @@ class InspectionScheduleTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = InspectionSchedule
-        fields = ("id", "enterprise", "checklist", "frequency", "starts_on", "responsible", "active")
+        fields = ("enterprise", "checklist", "frequency", "starts_on", "responsible", "active")
 
     def render_checklist(self, record):
         return record.checklist.title
@@ -59,8 +59,7 @@ class MissedScheduleTable(InspectionScheduleTable):
     last_period = tables.DateColumn(verbose_name=_("最近完成周期"), orderable=False, default="—")
 
     class Meta(InspectionScheduleTable.Meta):
-        fields = ("id", "enterprise", "town", "checklist", "frequency", "missed_period", "last_period",
-                  "responsible")
+        fields = ("enterprise", "town", "checklist", "frequency", "missed_period", "last_period", "responsible")
         exclude = ("starts_on", "active")
 
 

@@ -22,6 +22,7 @@ from anjian.core.testing.personas import PASSWORD
 from anjian.hazards import reference
 from anjian.hazards.choices import Frequency, HazardLevel, HazardSource
 from anjian.hazards.models import Checklist, Hazard, InspectionSchedule, SelfInspection
+from anjian.hazards.tests.factories import make_checklist
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -115,3 +116,19 @@ def test_enterprise_user_fills_a_checklist_on_a_phone(live_server, phone, person
     page.goto(f"{live_server.url}/hazards/self-inspections/")
     assert p.enterprise_a.name in page.content()
     shot(page, "si-07-desktop-list")
+
+
+def test_town_supervisor_sees_missed_self_inspections(live_server, page, personas, settings):
+    p = personas
+    checklist = make_checklist(items=1)
+    for enterprise in (p.enterprise_a, p.enterprise_b):
+        InspectionSchedule.objects.create(enterprise=enterprise, checklist=checklist, frequency=Frequency.DAILY,
+                                          starts_on=dt.date(2026, 1, 1), responsible="李四")
+    login(page, live_server.url, p.town_a_supervisor.username, PASSWORD)
+    page.goto(f"{live_server.url}/hazards/schedules/missed/")
+    text = page.locator("#object-list").inner_text()
+    assert p.enterprise_a.name in text and p.enterprise_b.name not in text
+    assert p.town_a.name in page.locator("#missed-by-town").inner_text()
+    shot(page, "si-08-desktop-missed")
+    page.set_viewport_size(PHONE)
+    shot(page, "si-09-phone-missed")

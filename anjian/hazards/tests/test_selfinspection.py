@@ -247,6 +247,9 @@ class TestMissed:
             page = client.get(reverse("hazards:schedule_missed")).content.decode()
         assert personas.enterprise_a.name in page and personas.enterprise_b.name not in page
         assert personas.town_a.name in page
+        with time_machine.travel(dt.datetime(2026, 3, 12, 9, tzinfo=SHANGHAI)):
+            export = client.get(reverse("hazards:schedule_missed"), {"export": "xlsx"})
+        assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
 class TestPages:
