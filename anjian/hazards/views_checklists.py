@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -402,7 +402,10 @@ class SelfInspectionFillView(View):
                 for schedule in schedules]
         checklists = []
         if user.role == Role.ENTERPRISE_USER and user.enterprise_id:
-            checklists = list(selectors.published_checklists(user=user).order_by("criteria", "code"))
+            # The checklists for every domain and those of the enterprise's own domain.
+            domain = Enterprise.objects.filter(pk=user.enterprise_id).values_list("domain", flat=True).first() or ""
+            checklists = list(selectors.published_checklists(user=user).filter(Q(domain="") | Q(domain=domain))
+                              .order_by("criteria", "code"))
         return render(request, "hazards/selfinspection_start.html", {"rows": rows, "checklists": checklists})
 
 
