@@ -95,13 +95,25 @@ class ChecklistDetailView(ChecklistQuerySetMixin, ObjectDetailView):
         }
 
 
-class ChecklistEditView(ChecklistQuerySetMixin, ObjectEditView):
+class DraftOnlyMixin:
+    """Edit and delete pages answer 403 for a published or retired version before showing any form (the services
+    refuse it too: issue 8 item 1, a version in use is never changed in place)."""
+
+    def get_object(self, action: str, pk: Any):
+        obj = super().get_object(action, pk)
+        checklist = obj if isinstance(obj, Checklist) else obj.checklist
+        if checklist.status != ChecklistStatus.DRAFT:
+            raise PermissionDenied(services.frozen_message())
+        return obj
+
+
+class ChecklistEditView(DraftOnlyMixin, ChecklistQuerySetMixin, ObjectEditView):
     form_class = ChecklistForm
     service = services.checklist_save
     service_arg = "checklist"
 
 
-class ChecklistDeleteView(ChecklistQuerySetMixin, ObjectDeleteView):
+class ChecklistDeleteView(DraftOnlyMixin, ChecklistQuerySetMixin, ObjectDeleteView):
     service = services.checklist_delete
     service_arg = "checklist"
 
@@ -141,7 +153,7 @@ class ChecklistItemMixin:
         return super().get_queryset(action).select_related("checklist")
 
 
-class ChecklistItemEditView(ChecklistItemMixin, ObjectEditView):
+class ChecklistItemEditView(DraftOnlyMixin, ChecklistItemMixin, ObjectEditView):
     """Add (`?checklist=<id>`) or change an item of a draft."""
 
     form_class = ChecklistItemForm
@@ -169,7 +181,7 @@ class ChecklistItemEditView(ChecklistItemMixin, ObjectEditView):
         return {"checklist": instance.checklist, "list_url": reverse("hazards:checklist_list")}
 
 
-class ChecklistItemDeleteView(ChecklistItemMixin, ObjectDeleteView):
+class ChecklistItemDeleteView(DraftOnlyMixin, ChecklistItemMixin, ObjectDeleteView):
     service = services.checklist_item_delete
     service_arg = "item"
 

@@ -213,8 +213,13 @@ class TestPagesAndApi:
         item = draft.items.get()
         response = client.post(reverse("hazards:checklistitem_edit", args=[item.pk]),
                                {"number": 1, "text": "改过", "category": "site_fire"})
-        assert response.status_code != 302
+        assert response.status_code == 403
+        for name, pk in (("checklistitem_delete", item.pk), ("checklist_edit", draft.pk),
+                         ("checklist_delete", draft.pk)):
+            assert client.get(reverse(f"hazards:{name}", args=[pk])).status_code == 403, name
+            assert client.post(reverse(f"hazards:{name}", args=[pk]), {"title": "改过"}).status_code == 403, name
         item.refresh_from_db()
+        assert Checklist.objects.get(pk=draft.pk).title == "消防检查表"
         assert item.text == "灭火器在有效期内"
 
         response = client.post(reverse("hazards:checklist_new_version", args=[draft.pk]))

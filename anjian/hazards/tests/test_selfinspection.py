@@ -301,6 +301,8 @@ class TestPages:
                            ("enterprises:enterprise_detail", [personas.enterprise_a.pk])):
             response = client.get(reverse(name, args=args))
             assert response.status_code == 200, name
+            if name == "enterprises:enterprise_detail":
+                assert 'id="self-inspections"' in response.content.decode()
         assert "开始自查" in client.get(reverse("hazards:schedule_detail", args=[schedule.pk])).content.decode()
 
 
