@@ -171,6 +171,8 @@ class ChecklistItemEditView(DraftOnlyMixin, ChecklistItemMixin, ObjectEditView):
                      .filter(pk=int(checklist_id)).first() if checklist_id.isdigit() else None)
         if checklist is None:
             raise Http404(_("记录不存在或不在您的管辖范围内。"))
+        if checklist.status != ChecklistStatus.DRAFT:
+            raise PermissionDenied(services.frozen_message())
         last = checklist.items.order_by("-number").values_list("number", flat=True).first() or 0
         return ChecklistItem(checklist=checklist, number=last + 1)
 

@@ -218,6 +218,7 @@ class TestPagesAndApi:
                          ("checklist_delete", draft.pk)):
             assert client.get(reverse(f"hazards:{name}", args=[pk])).status_code == 403, name
             assert client.post(reverse(f"hazards:{name}", args=[pk]), {"title": "改过"}).status_code == 403, name
+        assert client.get(reverse("hazards:checklistitem_add"), {"checklist": draft.pk}).status_code == 403
         item.refresh_from_db()
         assert Checklist.objects.get(pk=draft.pk).title == "消防检查表"
         assert item.text == "灭火器在有效期内"
