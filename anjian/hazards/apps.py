@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.registry import ApiRoute, ModuleConfig, NavEntry, Panel
+from anjian.accounts.roles import REGULATOR_ROLES
+from anjian.core.registry import ApiRoute, ModuleConfig, NavEntry, Panel, ReferenceLoader
 
 
 class HazardsConfig(ModuleConfig):
@@ -15,17 +16,31 @@ class HazardsConfig(ModuleConfig):
         NavEntry(_("挂牌督办"), "hazards:supervision_list", "bi-flag", model="hazards.Hazard", order=63),
         # 群众举报 (issue 8 item 6): the regulators' list; the public pages are linked from the login page.
         NavEntry(_("群众举报"), "hazards:publicreport_list", "bi-megaphone", model="hazards.PublicReport", order=64),
+        # Checklists and self-inspection (issue 8 items 1 and 2).
+        NavEntry(_("排查清单"), "hazards:checklist_list", "bi-list-check", model="hazards.Checklist", order=70),
+        NavEntry(_("企业自查"), "hazards:selfinspection_list", "bi-clipboard2-check", model="hazards.SelfInspection",
+                 order=71),
+        NavEntry(_("自查计划"), "hazards:schedule_list", "bi-calendar-check", model="hazards.InspectionSchedule",
+                 order=72),
+        NavEntry(_("漏查提醒"), "hazards:schedule_missed", "bi-calendar-x", model="hazards.InspectionSchedule",
+                 roles=REGULATOR_ROLES, order=73),
     )
     api = (
         ApiRoute("hazards", "anjian.hazards.api.views.HazardViewSet", "hazard"),
         # The public's collection (no login) and the regulators' triage of the same reports (issue 8 item 6).
         ApiRoute("public-reports", "anjian.hazards.api.public.PublicReportPublicViewSet", "public-report"),
         ApiRoute("public-report-triage", "anjian.hazards.api.public.PublicReportViewSet", "publicreport"),
+        ApiRoute("checklists", "anjian.hazards.api.checklists.ChecklistViewSet", "checklist"),
+        ApiRoute("inspection-schedules", "anjian.hazards.api.checklists.InspectionScheduleViewSet",
+                 "inspectionschedule"),
+        ApiRoute("self-inspections", "anjian.hazards.api.checklists.SelfInspectionViewSet", "selfinspection"),
     )
     enterprise_panels = (
         Panel("hazards/enterprise_panel_hazards.html", "anjian.hazards.views.enterprise_panel", order=20),
+        Panel("hazards/selfinspection_enterprise_panel.html", "anjian.hazards.views_checklists.enterprise_panel",
+              order=60),
     )
-    reference = ()
+    reference = (ReferenceLoader(_("排查清单"), "anjian.hazards.reference.load_checklists"),)
     demo = ()
 
     def ready(self) -> None:
