@@ -140,22 +140,22 @@ class PeriodForm(forms.Form):
         return data
 
 
-def hazard_list_url(**params: str) -> str:
-    """The hazard list filtered like a count (its query parameters: status, level, town, domain, overdue)."""
-    url = reverse("hazards:hazard_list")
-    return f"{url}?{urlencode(params)}" if params else url
+def list_query(**params: str) -> str:
+    """The hazard list's query string for a count (its parameters: status, level, town, domain, overdue, listed);
+    the templates put the list's URL before it."""
+    return f"?{urlencode(params)}" if params else ""
 
 
 def with_links(row: dict[str, Any], **scope: str) -> dict[str, Any]:
     """A row of counts with the list behind each: `links` by count, and `statuses` as (count, link) per status."""
     links = {
-        "total": hazard_list_url(**scope),
-        "overdue": hazard_list_url(**scope, overdue="true"),
-        "major": hazard_list_url(**scope, level=HazardLevel.MAJOR),
-        "listed": hazard_list_url(**scope, listed="true"),
+        "total": list_query(**scope),
+        "overdue": list_query(**scope, overdue="true"),
+        "major": list_query(**scope, level=HazardLevel.MAJOR),
+        "listed": list_query(**scope, listed="true"),
     }
     statuses = [
-        {"label": status.label, "count": row[status.value], "url": hazard_list_url(**scope, status=status.value)}
+        {"label": status.label, "count": row[status.value], "url": list_query(**scope, status=status.value)}
         for status in HazardStatus
     ]
     return {**row, "links": links, "statuses": statuses}
