@@ -29,6 +29,8 @@ LADDER_FILE = "ladder.csv"
 NOTIFIED_STATUSES = (HazardStatus.REPORTED, HazardStatus.RECTIFYING)
 # Whom a step may tell: every role the notifications app can resolve near a hazard (experts advise, they are not told).
 LADDER_ROLES = tuple(role for role in Role if role != Role.EXPERT)
+# A year either side of the deadline is the ladder's reach (and keeps the job's date arithmetic in range).
+MAX_DAYS = 365
 
 
 def offset(step: LadderStep) -> int:
@@ -78,6 +80,8 @@ def validate_roles(roles: Any) -> None:
 def ladder_step_save(*, actor: Any, step: LadderStep, reason: str = "") -> LadderStep:
     """Add or change a ladder step (city administrators; city supervisors may change, e.g. deactivate)."""
     validate_roles(step.roles)
+    if step.days is not None and step.days > MAX_DAYS:
+        raise ValidationError({"days": _("天数不能超过 %(days)d 天。") % {"days": MAX_DAYS}})
     if step.kind == LadderStepKind.REMINDER and step.days == 0:
         raise ValidationError({"days": _("到期前提醒的天数须大于 0（到期当天请设逾期升级 0 天）。")})
     return scoped_save(actor=actor, obj=step, reason=reason)

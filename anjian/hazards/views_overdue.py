@@ -87,7 +87,7 @@ class LadderStepTable(BaseTable):
 
 class LadderStepForm(ServiceModelForm):
     roles = forms.MultipleChoiceField(
-        label=gettext_lazy("通知对象"), widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("通知对象"), widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input me-1"}),
         choices=[(role, label) for role, label in Role.choices if role in LADDER_ROLES],
         help_text=gettext_lazy("每类人员只通知其管辖范围覆盖该隐患的用户（本企业、所在村（社区）、所在镇街、全市）。"),
     )

@@ -104,6 +104,7 @@ def test_the_list_says_when_and_to_whom(personas, ladder):
     ({**NEW_STEP, "kind": "reminder", "days": "0"}, "到期前提醒的天数须大于 0"),
     ({**NEW_STEP, "days": "3"}, "已有同类型、同天数的规则。"),
     ({**NEW_STEP, "days": "-1"}, "确保该值大于或等于0。"),
+    ({**NEW_STEP, "days": "100000"}, "天数不能超过 365 天。"),
     ({**NEW_STEP, "roles": ["superuser"]}, "选择一个有效的选项"),
 ])
 def test_bad_steps_are_refused_with_a_reason_and_change_nothing(personas, ladder, data, message):
