@@ -13,8 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db import connection
+from django.db.models import Count, DateField, F, Func, Q, QuerySet, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from anjian.core.scope import VIEW, code_range
@@ -59,6 +60,20 @@ def hazards_in(*, user: Any, region: Region | None = None) -> QuerySet[Hazard]:
     return queryset
 
 
+def local_date(field: str) -> Func:
+    """The local date (the site's time zone) of a date-time column, computed by the database itself.
+
+    Django's `__date` on SQLite calls a Python function per row (most of the statistics' time at 100,000 hazards);
+    SQLite's own date() with the zone's offset gives the same day where the zone keeps one offset all year, as
+    Asia/Shanghai has since 1991. PostgreSQL converts with its time-zone database (AT TIME ZONE).
+    """
+    if connection.vendor != "sqlite":
+        return TruncDate(field)
+    offset = timezone.localtime().utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    return Func(F(field), Value(f"{minutes:+d} minutes"), function="date", output_field=DateField())
+
+
 def _counts(period: Period) -> dict[str, Any]:
     """The conditional counts every statistic shares, as aggregate expressions."""
     due = Q(deadline__range=(period.start, period.end))
@@ -71,9 +86,8 @@ def _counts(period: Period) -> dict[str, Any]:
         "overdue": Count("id", filter=Q(overdue=True)),
         "listed": Count("id", filter=~Q(supervision_level="") & Q(lifted_at__isnull=True)),
         "due": Count("id", filter=due),
-        # rectified_at__date is the local date (USE_TZ, Asia/Shanghai): a rectification late on the deadline's
-        # evening is on time.
-        "on_time": Count("id", filter=due & Q(status=HazardStatus.CLOSED, rectified_at__date__lte=F("deadline"))),
+        # The local date (Asia/Shanghai): a rectification late on the deadline's evening is on time.
+        "on_time": Count("id", filter=due & Q(status=HazardStatus.CLOSED, rectified_day__lte=F("deadline"))),
     }
 
 
@@ -91,30 +105,48 @@ def hazard_totals(*, user: Any, region: Region | None = None, period: Period | N
     """Counts by status, open, 重大 (all and open), overdue, listed (挂牌督办, not lifted), due and closed on time,
     with the rectification rate, over `user`'s reach (narrowed to `region`): one aggregate query."""
     period = period or Period.this_year()
-    return _finish(hazards_in(user=user, region=region).aggregate(**_counts(period)))
+    return _finish(_annotated(user=user, region=region).aggregate(**_counts(period)))
+
+
+def _annotated(*, user: Any, region: Region | None) -> QuerySet[Hazard]:
+    return hazards_in(user=user, region=region).annotate(rectified_day=local_date("rectified_at"))
+
+
+def _summed(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    total: dict[str, Any] = {}
+    for row in rows:
+        for key in COUNT_KEYS:
+            total[key] = total.get(key, 0) + (row[key] or 0)
+    return total
 
 
 def totals_by_town(*, user: Any, region: Region | None = None, period: Period | None = None) -> list[dict[str, Any]]:
-    """The same counts per town (the village code's first 9 digits), one grouped query; with the town's name and
-    12-digit code, in code order. Towns are named from the prefixes the restricted counts returned only."""
+    """The same counts per town, with the town's name and 12-digit code, in code order.
+
+    Grouped in the database by the enterprise's village (hazard → enterprise by primary key, no join to the regions
+    and no string function per row), then the few hundred village rows are summed per town; the towns are named
+    from the villages the restricted counts returned only.
+    """
     period = period or Period.this_year()
     rows = list(
-        hazards_in(user=user, region=region)
-        .annotate(town_prefix=Substr("enterprise__region__code", 1, TOWN_PREFIX_LENGTH))
-        .values("town_prefix")
+        _annotated(user=user, region=region)
+        .values(village=F("enterprise__region_id"))
         .annotate(**_counts(period))
-        .order_by("town_prefix")
+        .order_by()
     )
+    villages = dict(Region.objects.filter(pk__in=[row["village"] for row in rows]).values_list("pk", "prefix"))
+    by_prefix: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_prefix.setdefault(villages.get(row["village"], "")[:TOWN_PREFIX_LENGTH], []).append(row)
     towns = {
         prefix: (code, name)
-        for prefix, code, name in Region.objects.filter(
-            level=RegionLevel.TOWN, prefix__in=[row["town_prefix"] for row in rows]
-        ).values_list("prefix", "code", "name")
+        for prefix, code, name in Region.objects.filter(level=RegionLevel.TOWN, prefix__in=list(by_prefix))
+        .values_list("prefix", "code", "name")
     }
     result = []
-    for row in rows:
-        code, name = towns.get(row["town_prefix"], (row["town_prefix"].ljust(12, "0"), row["town_prefix"]))
-        result.append(_finish({**row, "code": code, "name": name}))
+    for prefix in sorted(by_prefix):
+        code, name = towns.get(prefix, (prefix.ljust(12, "0"), prefix))
+        result.append(_finish({**_summed(by_prefix[prefix]), "town_prefix": prefix, "code": code, "name": name}))
     return result
 
 
@@ -123,7 +155,7 @@ def totals_by_domain(*, user: Any, region: Region | None = None, period: Period 
     period = period or Period.this_year()
     labels = dict(SupervisionDomain.choices)
     rows = (
-        hazards_in(user=user, region=region)
+        _annotated(user=user, region=region)
         .values(domain=F("enterprise__domain"))
         .annotate(**_counts(period))
         .order_by("-total", "domain")
