@@ -100,10 +100,11 @@ def test_the_texts_say_what_is_due(personas, walk):
     assert row.url.startswith("/hazards/")
     walk(0)
     row = Notification.objects.get(recipient=personas.grid_worker_a, kind="hazard.escalated")
-    assert row.title.startswith("隐患今日整改到期") and "今天到期仍未完成整改" in row.text
+    assert row.title == f"隐患今日整改到期，通报村（社区）：{personas.enterprise_a.name}"
+    assert "今天到期仍未完成整改，现按逾期升级规则通报村（社区）" in row.text
     walk(3)
     row = Notification.objects.get(recipient=personas.town_a_supervisor, kind="hazard.escalated")
-    assert row.title == f"隐患整改逾期（通报镇街）：{personas.enterprise_a.name}"
+    assert row.title == f"隐患整改逾期，通报镇街：{personas.enterprise_a.name}"
     assert "已逾期3天，现按逾期升级规则通报镇街" in row.text
 
 
