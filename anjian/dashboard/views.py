@@ -15,9 +15,12 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 
 from anjian.accounts.roles import ROLES, Home, Reach
+from anjian.core.scope import VIEW, jurisdiction_of
 from anjian.dashboard import selectors
 from anjian.enterprises import selectors as enterprise_selectors
 from anjian.enterprises.choices import FLAG_FIELDS, SupervisionDomain
+from anjian.hazards import selectors_stats as hazard_stats
+from anjian.hazards.choices import HazardLevel, HazardStatus
 from anjian.regions import selectors as region_selectors
 from anjian.regions.choices import RegionLevel
 from anjian.regions.models import Region
@@ -60,6 +63,30 @@ def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     if region is None:
         raise Http404
     return _overview(request, region)
+
+
+def _hazard_section(user, region: Region | None, within: Region | None) -> dict | None:
+    """The hazard counts of the dashboard (issue 8 item 7): open by status, 重大, overdue, listed, and the
+    rectification rate this year, in one aggregate over the gate. Each count carries the hazard list's query string
+    for the same filter (the template puts the list's URL before it); None for someone who sees no hazards."""
+    from anjian.hazards.models import Hazard
+
+    if jurisdiction_of(user, VIEW, Hazard).nothing:
+        return None
+    totals = hazard_stats.hazard_totals(user=user, region=within)
+    scope = {"town": region.code} if region else {}
+    statuses = [
+        {"label": status.label, "count": totals[status.value], "query": _with_query("", **scope, status=status.value)}
+        for status in HazardStatus if status != HazardStatus.CLOSED
+    ]
+    return {
+        "totals": totals,
+        "statuses": statuses,
+        "major": _with_query("", **scope, level=HazardLevel.MAJOR),
+        "overdue": _with_query("", **scope, overdue="true"),
+        "listed": _with_query("", **scope, listed="true"),
+        "stats_url": reverse("hazards:hazard_stats"),
+    }
 
 
 def _own_region(user) -> Region | None:
@@ -173,6 +200,7 @@ def _overview(request: HttpRequest, region: Region | None) -> HttpResponse:
         "domains": domains,
         "chart_data": chart_data,
         "warning_days": enterprise_selectors.warning_days(),
+        "hazards": _hazard_section(user, region, within),
     }
     return render(request, "dashboard/home.html", context)
 

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from anjian.accounts.roles import REGULATOR_ROLES
-from anjian.core.registry import ApiRoute, ModuleConfig, NavEntry, Panel, ReferenceLoader
+from anjian.core.registry import ApiRoute, DemoGenerator, ModuleConfig, NavEntry, Panel, ReferenceLoader
 
 
 class HazardsConfig(ModuleConfig):
@@ -24,6 +24,10 @@ class HazardsConfig(ModuleConfig):
                  order=72),
         NavEntry(_("漏查提醒"), "hazards:schedule_missed", "bi-calendar-x", model="hazards.InspectionSchedule",
                  roles=REGULATOR_ROLES, order=73),
+        # The overdue ladder and the statistics (issue 8 items 5 and 7); an enterprise has its own hazards list.
+        NavEntry(_("隐患统计"), "hazards:hazard_stats", "bi-bar-chart", model="hazards.Hazard", roles=REGULATOR_ROLES,
+                 order=65),
+        NavEntry(_("逾期升级规则"), "hazards:ladderstep_list", "bi-bell", model="hazards.LadderStep", order=74),
     )
     api = (
         ApiRoute("hazards", "anjian.hazards.api.views.HazardViewSet", "hazard"),
@@ -40,8 +44,11 @@ class HazardsConfig(ModuleConfig):
         Panel("hazards/selfinspection_enterprise_panel.html", "anjian.hazards.views_checklists.enterprise_panel",
               order=60),
     )
-    reference = (ReferenceLoader(_("排查清单"), "anjian.hazards.reference.load_checklists"),)
-    demo = ()
+    reference = (
+        ReferenceLoader(_("排查清单"), "anjian.hazards.reference.load_checklists"),
+        ReferenceLoader(_("隐患逾期升级规则"), "anjian.hazards.ladder.load_ladder"),
+    )
+    demo = (DemoGenerator(_("隐患排查治理"), "anjian.hazards.demo.generate_for_demo"),)
 
     def ready(self) -> None:
         super().ready()
@@ -49,3 +56,5 @@ class HazardsConfig(ModuleConfig):
 
         # A citizen's report is filed by nobody: its audit event is not one of the model's triage actions.
         audit.register_label("publicreport.submit", _("提交群众举报"))
+        # The overdue job's escalations are audit events of their own (issue 8 item 5), not a workflow action.
+        audit.register_label("hazard.escalate", _("隐患逾期升级"))

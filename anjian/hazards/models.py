@@ -401,6 +401,11 @@ class LadderStep(ScopedModel):
         Role.CITY_SUPERVISOR: frozenset({VIEW, CHANGE}),
         Role.TOWN_SUPERVISOR: frozenset({VIEW}),
         Role.DEPARTMENT_SUPERVISOR: frozenset({VIEW}),
+        # Named so they do not keep their role's defaults: an enterprise user's defaults would let it add and
+        # change the city's ladder (the rows are shared: whoever holds an action reaches every row).
+        Role.ENTERPRISE_USER: frozenset(),
+        Role.GRID_WORKER: frozenset(),
+        Role.EXPERT: frozenset(),
     }
 
     class Meta:

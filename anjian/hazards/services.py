@@ -24,6 +24,7 @@ from anjian.core.services import scoped_save
 from anjian.core.validation import loaded_values
 from anjian.core.workflow import transition
 from anjian.hazards.choices import HazardLevel, HazardSource, HazardStatus, SupervisionLevel
+from anjian.hazards.ladder import schedule_next_notice
 from anjian.hazards.models import ChecklistItem, Hazard
 
 
@@ -180,8 +181,14 @@ def _finder(row: Hazard) -> tuple[int, ...]:
 
 def _run(*, actor: Any, hazard: Hazard, action: str, reason: str, data: Mapping[str, Any] | None,
          attachments: Sequence[Any], apply: Callable[[Hazard], None], notices: Sequence[Notice] = ()) -> Hazard:
+    def apply_and_schedule(row: Hazard) -> None:
+        apply(row)
+        # Every transition may move the deadline or end the wait: the overdue job's next date follows at once
+        # (issue 8 item 5), so an extension's reminders and a closed hazard's silence start the same day.
+        schedule_next_notice(row)
+
     return transition(actor=actor, obj=hazard, action=action, reason=reason, data=data, attachments=attachments,
-                      apply=apply, notices=notices)
+                      apply=apply_and_schedule, notices=notices)
 
 
 def hazard_assign(*, actor: Any, hazard: Hazard, reason: str = "", data: Mapping[str, Any] | None = None,

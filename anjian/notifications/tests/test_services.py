@@ -13,7 +13,7 @@ from anjian.core.notices import Notice
 from anjian.enterprises.models import Licence
 from anjian.notifications import services
 from anjian.notifications.models import Notification, NotificationTemplate
-from anjian.notifications.reference import load_templates
+from anjian.notifications.reference import load_templates, packaged_templates
 from anjian.notifications.services import deliver_notices, notify
 from anjian.notifications.tests.support import expiry_notice
 
@@ -117,11 +117,10 @@ def test_a_template_that_fails_to_render_gets_a_generic_text(personas, licence_a
 
 
 def test_templates_are_data_and_an_administrators_edit_survives_loading(db):
-    from anjian.notifications.reference import packaged_templates
-
-    # Every module appends its own kinds to the packaged file (issue 8: the hazards' notices).
+    # Every module appends its kinds to the packaged file (the hazards app its reminders, issue 8).
     assert load_templates() == len(packaged_templates()) == NotificationTemplate.objects.count()
-    assert {"licence.expiring", "insurance.expiring", "archive.expiring"} <= set(
+    assert {"licence.expiring", "insurance.expiring", "archive.expiring", "hazard.reported", "hazard.reminder",
+            "hazard.escalated", "publicreport.received"} <= set(
         NotificationTemplate.objects.values_list("kind", flat=True))
     template = NotificationTemplate.objects.get(kind="insurance.expiring")
     assert template.channels == ["email", "sms"]
