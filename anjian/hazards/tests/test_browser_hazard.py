@@ -12,18 +12,17 @@ Run: .venv/bin/python -m pytest -m browser anjian/hazards/tests/test_browser_haz
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from PIL import Image
 
 from anjian.core.models import AuditEvent
 from anjian.core.testing.personas import PASSWORD
 from anjian.hazards.choices import HazardLevel, HazardStatus, SupervisionLevel
 from anjian.hazards.models import Hazard
+from anjian.hazards.tests.browsing import act, confirm, photo, state_of
 from anjian.hazards.tests.factories import make_hazard
 from anjian.notifications.models import Notification
 
@@ -64,28 +63,6 @@ def login(page, base: str, username: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.locator("form button[type=submit]").first.click()
     page.wait_for_load_state("networkidle")
-
-
-def photo(tmp_path) -> str:
-    path = tmp_path / "整改后照片.jpg"
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), (40, 160, 60)).save(buffer, "JPEG")
-    path.write_bytes(buffer.getvalue())
-    return str(path)
-
-
-def act(page, label: str) -> None:
-    page.locator("[data-testid=object-actions]").get_by_role("link", name=label, exact=True).click()
-    page.wait_for_load_state()
-
-
-def confirm(page) -> None:
-    page.locator("#action-form button[type=submit]").click()
-    page.wait_for_load_state()
-
-
-def state_of(page) -> str:
-    return page.locator("[data-testid=object-state]").first.inner_text().strip()
 
 
 def test_a_hazard_from_report_to_closure(live_server, browse, personas, tmp_path):

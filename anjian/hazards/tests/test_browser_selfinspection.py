@@ -16,13 +16,15 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from anjian.core.models import Attachment
+from anjian.core.models import Attachment, AuditEvent
 from anjian.core.testing.browser import login
 from anjian.core.testing.personas import PASSWORD
 from anjian.hazards import reference
 from anjian.hazards.choices import Frequency, HazardLevel, HazardSource
 from anjian.hazards.models import Checklist, Hazard, InspectionSchedule, SelfInspection
+from anjian.hazards.tests.browsing import act, confirm, photo, state_of
 from anjian.hazards.tests.factories import make_checklist
+from anjian.notifications.reference import load_templates
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,10 +53,11 @@ def phone(chromium, plain_static, settings, tmp_path):
     context.close()
 
 
-def test_enterprise_user_fills_a_checklist_on_a_phone(live_server, phone, personas, tmp_path):
+def test_enterprise_user_fills_a_checklist_on_a_phone(live_server, phone, chromium, personas, tmp_path):
     page = phone
     p = personas
     reference.load_checklists()
+    load_templates()
     checklist = Checklist.objects.get(code="criteria-gongmao-2023-general", status="published")
     schedule = InspectionSchedule.objects.create(enterprise=p.enterprise_a, checklist=checklist,
                                                  frequency=Frequency.MONTHLY, starts_on=dt.date(2026, 1, 1))
@@ -116,6 +119,52 @@ def test_enterprise_user_fills_a_checklist_on_a_phone(live_server, phone, person
     page.goto(f"{live_server.url}/hazards/self-inspections/")
     assert p.enterprise_a.name in page.content()
     shot(page, "si-07-desktop-list")
+
+    # The journey goes on to closure (issue 8 "Must show"): the town supervisor finds the hazard among its town's
+    # open ones; the enterprise, back on its phone, plans and rectifies it with a photo; being 重大, only the town
+    # may verify it, and it is closed with its whole history on its page.
+    desk_context = chromium.new_context(locale="zh-CN", viewport=DESKTOP)
+    desk_context.set_default_timeout(15_000)
+    desk = desk_context.new_page()
+    login(desk, live_server.url, p.town_a_supervisor.username, PASSWORD)
+    desk.goto(f"{live_server.url}/hazards/?status=reported")
+    assert failed.text[:12] in desk.locator("#object-list").inner_text()
+    detail = f"{live_server.url}{hazard.get_absolute_url()}"
+    desk.goto(detail)
+    assert state_of(desk) == "待整改"
+    shot(desk, "si-10-desktop-town-sees-hazard")
+
+    page.set_viewport_size(PHONE)
+    page.goto(detail)
+    act(page, "下达整改")
+    page.fill("#id_measures", "安排两名焊工参加复审培训，复审合格前停止其焊接作业")
+    page.fill("#id_responsible", "王主任")
+    page.fill("#id_deadline", (dt.date.today() + dt.timedelta(days=14)).isoformat())
+    page.fill("#id_interim_measures", "由持有效证件的焊工替岗")
+    confirm(page)
+    assert state_of(page) == "整改中"
+    act(page, "提交整改")
+    page.fill("#id_rectification", "两名焊工已复审合格，证件已更新")
+    page.set_input_files("#id_attachments", photo(tmp_path, "复审合格证.jpg"))
+    confirm(page)
+    assert state_of(page) == "待验收"
+    assert "验收销号" not in page.locator("[data-testid=object-actions]").inner_text()
+    assert no_sideways_scroll(page)
+    shot(page, "si-11-phone-rectified")
+
+    desk.goto(detail)
+    act(desk, "验收销号")
+    desk.fill("#id_verification_note", "现场核验证件，整改到位")
+    confirm(desk)
+    assert state_of(desk) == "已销号"
+    audit = desk.locator("#audit-events").inner_text()
+    for label in ("下达整改", "提交整改", "验收销号"):
+        assert label in audit, audit
+    assert list(AuditEvent.objects.filter(object_id=str(hazard.pk), action__startswith="hazard.").order_by("id")
+                .values_list("action", flat=True)) \
+        == ["hazard.create", "hazard.assign", "hazard.rectify", "hazard.verify"]
+    shot(desk, "si-12-desktop-closed-history")
+    desk_context.close()
 
 
 def test_town_supervisor_sees_missed_self_inspections(live_server, page, personas, settings):
