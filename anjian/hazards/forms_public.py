@@ -54,7 +54,6 @@ class PublicReportForm(forms.Form):
     photos = MultipleFileField(
         label=gettext_lazy("现场照片"), required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}),
-        help_text=gettext_lazy("选填，最多 %(count)d 张，JPG 或 PNG 格式。") % {"count": services_public.MAX_PHOTOS},
     )
     contact = forms.CharField(
         label=gettext_lazy("联系电话"), max_length=50, required=False,
@@ -72,6 +71,9 @@ class PublicReportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # In the request's language: a lazy string formatted at import time would be fixed in the default one.
+        limit = {"count": services_public.MAX_PHOTOS}
+        self.fields["photos"].help_text = _("选填，最多 %(count)d 张，JPG 或 PNG 格式。") % limit
         self.fields["town"].choices = town_choices()
         town = str(self.data.get("town", "")) if self.is_bound else ""
         self.fields["village"].choices = village_choices(town)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from anjian.accounts.roles import CITY_ROLES, REGULATOR_ROLES, Role
 from anjian.core.attachments import attach
+from anjian.core.i18n import stored_text
 from anjian.core.notices import Notice, send_on_commit
 from anjian.core.scope import ADD
 from anjian.core.services import scoped_save
@@ -126,7 +127,7 @@ def actor_supervision_level(actor: Any) -> str | None:
 def default_supervising_unit(actor: Any, level: str) -> str:
     """The listing body's name: the city's 应急管理局, or the town (the listing town supervisor's region)."""
     if level == SupervisionLevel.CITY:
-        return str(CITY_UNIT)
+        return stored_text(CITY_UNIT)
     region = getattr(actor, "region", None)
     return region.name if region is not None else ""
 

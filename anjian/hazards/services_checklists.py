@@ -21,9 +21,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anjian.core import audit
 from anjian.core.attachments import attach
+from anjian.core.i18n import stored_text
 from anjian.core.scope import ADD, can_add
 from anjian.core.services import scoped_delete, scoped_save
 from anjian.core.validation import changed_fields
@@ -43,6 +45,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # What a draft's own edit may change; code, version, status and the stamps belong to the versioning services.
 CHECKLIST_EDITABLE = frozenset({"title", "domain", "basis", "criteria", "note"})
 NOTE_MAX_LENGTH = 1000
+
+# A failed item becomes the hazard's description (stored in the site's language, anjian.core.i18n).
+SELF_INSPECTION_DESCRIPTION = gettext_lazy("%(text)s（自查发现：%(note)s）")
 
 
 def frozen_message() -> str:
@@ -330,8 +335,8 @@ def self_inspection_submit(
                     actor=actor,
                     hazard=Hazard(
                         enterprise=enterprise, place=_one_line(answer.place)[:200], category=item.category,
-                        description=_("%(text)s（自查发现：%(note)s）") % {"text": _one_line(item.text),
-                                                                          "note": _one_line(answer.note)},
+                        description=stored_text(SELF_INSPECTION_DESCRIPTION, text=_one_line(item.text),
+                                                note=_one_line(answer.note)),
                         found_at=performed_at,
                     ),
                     source=HazardSource.SELF_INSPECTION,

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from anjian.accounts.roles import Role
 from anjian.core import audit
 from anjian.core.attachments import ATTACH, IMAGE_FORMATS, attach, attachments_of, store_attachments
+from anjian.core.i18n import stored_text
 from anjian.core.models import Attachment, AttachmentKind
 from anjian.core.notices import Notice, send_on_commit
 from anjian.core.scope import ADD, CHANGE, VIEW, allows, code_range
@@ -414,7 +415,7 @@ def _accept(*, actor: Any, report: PublicReport, hazard: Hazard | None, enterpri
             source=HazardSource.PUBLIC_REPORT,
             # Not the tracking code: the enterprise reads its hazards' audit events, and the code is the
             # citizen's key to the report.
-            reason=_("由群众举报登记"),
+            reason=stored_text(gettext_lazy("由群众举报登记")),
         )
         if copy_photos:
             copied.extend(_copy_photos(actor=actor, report=report, hazard=hazard))

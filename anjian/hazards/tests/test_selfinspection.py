@@ -131,6 +131,17 @@ class TestSubmit:
         assert hazard.level == HazardLevel.GENERAL and hazard.criterion_item is None
         assert "灭火器过期 两具" in hazard.description
 
+    def test_the_hazard_is_described_in_the_sites_language_whatever_the_users(self, personas):
+        """An English-speaking user's self-inspection leaves Chinese in the record the town reads."""
+        from django.utils import translation
+
+        checklist = make_checklist(items=1)
+        item = checklist.items.get()
+        with translation.override("en"):
+            self_inspection_submit(actor=personas.enterprise_a_user, enterprise=personas.enterprise_a,
+                                   checklist=checklist, answers={item.pk: Answer(CheckResult.FAIL, note="锈蚀")})
+        assert "（自查发现：锈蚀）" in Hazard.objects.get().description
+
     @pytest.mark.parametrize("case", ["missing", "fail_without_note", "bad_result", "foreign_item"])
     def test_bad_answers_are_refused_and_nothing_is_written(self, personas, case):
         checklist = make_checklist(items=3)
