@@ -27,7 +27,12 @@ class AccountsConfig(ModuleConfig):
         from django.db.models.signals import m2m_changed, post_save
 
         from anjian.accounts.models import User
-        from anjian.accounts.policy import check_policy_roles, follow_enterprise_region, forget_assignments
+        from anjian.accounts.policy import (
+            check_policy_roles,
+            follow_enterprise_region,
+            forget_assignments,
+            move_enterprise_accounts,
+        )
 
         check_policy_roles(apps.get_models())
         # The login lockout and the token throttle read client addresses through these proxies.
@@ -45,3 +50,6 @@ class AccountsConfig(ModuleConfig):
         # Enterprises sit above accounts in the layers: their model is found through the app registry.
         post_save.connect(follow_enterprise_region, sender=apps.get_model("enterprises", "Enterprise"),
                           dispatch_uid="accounts.follow_enterprise_region")
+        from anjian.core.services import follow_moves
+
+        follow_moves("enterprises.Enterprise", move_enterprise_accounts)

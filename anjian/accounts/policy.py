@@ -30,21 +30,28 @@ def forget_assignments(sender: Any, instance: Any, action: str, **kwargs: Any) -
 
 
 def follow_enterprise_region(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
-    """An enterprise moved to another region: its accounts' place on the tree moves with it (User.place_code), so
-    the new town manages them and the old one no longer does. Asked only when the region changed."""
+    """An enterprise saved with another region (any save: a form, the admin, a shell) takes its accounts along.
+    Asked only when the region changed; a move written in bulk by an import reaches move_enterprise_accounts through
+    anjian.core.services.follow_moves instead (no post_save there)."""
     if created or kwargs.get("raw"):
         return
     loaded = getattr(instance, "_loaded_values", None)
     if loaded is not None and loaded.get("region_id") == instance.region_id:
         return
+    move_enterprise_accounts(instance)
+
+
+def move_enterprise_accounts(enterprise: Any) -> int:
+    """The enterprise's accounts' place on the tree (User.place_code) becomes its region's, so the new town manages
+    them and the old one no longer does. Answers how many accounts moved."""
     from django.db.models import Q
 
     from anjian.accounts.models import User
     from anjian.accounts.roles import Role
 
-    code = str(instance.region.code) if instance.region_id else ""
+    code = str(enterprise.region.code) if enterprise.region_id else ""
     # The accounts User.locate places by their enterprise.
     placed_by_enterprise = Q(role=Role.ENTERPRISE_USER) | Q(region__isnull=True)
-    User.objects.filter(placed_by_enterprise, enterprise_id=instance.pk).exclude(place_code=code).update(
+    return User.objects.filter(placed_by_enterprise, enterprise_id=enterprise.pk).exclude(place_code=code).update(
         place_code=code
     )

@@ -7,7 +7,7 @@ set on it (issue 6 item 3, one write adapter): these helpers decide from the val
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +58,26 @@ def stored_scope_decision(actor: Any, action: str, obj: models.Model) -> bool:
         domain=values["domain"] or None,
         owner_id=values["owner"],
     )
+
+
+# What follows a record when it moves on the tree, beyond its attachments: rows that copy its place (an enterprise
+# user's account) register here from their AppConfig.ready, so a move written by one save or by an import in bulk
+# takes them along alike (a post_save signal sees only the first).
+_MOVE_FOLLOWERS: dict[str, list[Callable[[models.Model], object]]] = {}
+
+
+def follow_moves(model_label: str, follower: Callable[[models.Model], object]) -> None:
+    """Call `follower(record)` whenever a record of `model_label` ("app_label.Model") moves through a service."""
+    followers = _MOVE_FOLLOWERS.setdefault(model_label, [])
+    if follower not in followers:
+        followers.append(follower)
+
+
+def record_moved(obj: models.Model) -> None:
+    """`obj` moved (another village, enterprise or domain): its attachments and every registered follower go along."""
+    follow_moved_record(obj)
+    for follower in _MOVE_FOLLOWERS.get(obj._meta.label, ()):
+        follower(obj)
 
 
 def moved(model: type[models.Model], changed: list[str]) -> bool:
@@ -128,7 +148,7 @@ def scoped_save(
         if not jurisdiction_of(actor, action, model).covers_object(obj):
             raise PermissionDenied(_("保存后的记录超出您的管辖范围，已撤销。"))
         if changed and moved(model, changed):
-            follow_moved_record(obj)
+            record_moved(obj)
         verb = audit.CREATE if adding else audit.UPDATE
         audit_data = dict(data or {})
         if changed:
@@ -249,7 +269,7 @@ def scoped_bulk_save(
                 if not change_reach.covers_object(obj):
                     raise RowRefused(position, PermissionDenied(_("保存后的记录超出您的管辖范围，已撤销。")))
         for obj in moved_rows:
-            follow_moved_record(obj)
+            record_moved(obj)
         result.created, result.updated = len(creates), len(changed_rows)
         if result.created or result.updated:
             audit.record_bulk(
@@ -299,6 +319,8 @@ __all__ = [
     "RowRefused",
     "ValidationError",
     "check_editable_fields",
+    "follow_moves",
+    "record_moved",
     "scoped_bulk_save",
     "scoped_delete",
     "scoped_save",

@@ -303,6 +303,20 @@ def test_an_enterprise_moving_town_takes_its_accounts_along(personas):
     assert managed_users(personas.town_b_supervisor).filter(pk=user.pk).exists()
 
 
+def test_an_enterprise_moved_by_an_import_takes_its_accounts_along(personas):
+    """The import writes in bulk (no post_save): the accounts follow all the same (issue 7 item 2, same rules)."""
+    from anjian.core.services import scoped_bulk_save
+    from anjian.enterprises.models import Enterprise
+
+    enterprise = Enterprise.objects.get(pk=personas.enterprise_a.pk)
+    enterprise.region = personas.village_b
+    scoped_bulk_save(actor=personas.city_supervisor, model=Enterprise, rows=[enterprise], reason="迁址",
+                     audit_action="enterprise.import")
+    user = User.objects.get(pk=personas.enterprise_a_user.pk)
+    assert user.place_code == personas.village_b.code
+    assert managed_users(personas.town_b_supervisor).filter(pk=user.pk).exists()
+
+
 # ---- decisions -----------------------------------------------------------------------------------------------------
 
 
