@@ -140,6 +140,7 @@ class _Enterprise:
     pk: int
     domain: str
     town: str
+    region_code: str
 
 
 class _Generator:
@@ -175,7 +176,8 @@ class _Generator:
         category, places, description, measures = finding or rng.choice(FINDINGS)
         found_day = timezone.localdate(found)
         values: dict[str, Any] = {
-            "enterprise_id": enterprise.pk, "place": rng.choice(places), "description": description,
+            "enterprise_id": enterprise.pk, "region_code": enterprise.region_code, "domain": enterprise.domain,
+            "place": rng.choice(places), "description": description,
             "category": str(category), "level": HazardLevel.MAJOR if major else HazardLevel.GENERAL,
             "criterion_item_id": criterion_item, "source": str(source), "found_at": found,
             "status": HazardStatus.REPORTED, "overdue": False, "measures": "", "responsible": "", "funds": None,
@@ -240,8 +242,9 @@ class _Generator:
 
 def _enterprises() -> list[_Enterprise]:
     rows = (Enterprise._base_manager.filter(operating_status=OperatingStatus.OPERATING)
-            .order_by("pk").values_list("pk", "domain", "region__parent__name"))
-    return [_Enterprise(pk=pk, domain=domain, town=town or "") for pk, domain, town in rows]
+            .order_by("pk").values_list("pk", "domain", "region__parent__name", "region__code"))
+    return [_Enterprise(pk=pk, domain=domain, town=town or "", region_code=code)
+            for pk, domain, town, code in rows]
 
 
 def _checklists() -> tuple[dict[str, int], dict[int, list[tuple[int, bool]]]]:
@@ -296,11 +299,11 @@ def _when(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-HAZARD_FIELDS = ("created", "updated", "enterprise", "place", "description", "category", "level", "criterion_item",
-                 "source", "found_at", "status", "overdue", "measures", "responsible", "funds", "deadline",
-                 "interim_measures", "assigned_at", "rectification", "rectified_at", "verification_note", "closed_at",
-                 "spot_check_note", "supervision_level", "supervising_unit", "supervision_target_date", "listed_at",
-                 "lifted_at", "next_notice_on", "escalation_level")
+HAZARD_FIELDS = ("created", "updated", "enterprise", "region_code", "domain", "place", "description", "category",
+                 "level", "criterion_item", "source", "found_at", "status", "overdue", "measures", "responsible",
+                 "funds", "deadline", "interim_measures", "assigned_at", "rectification", "rectified_at",
+                 "verification_note", "closed_at", "spot_check_note", "supervision_level", "supervising_unit",
+                 "supervision_target_date", "listed_at", "lifted_at", "next_notice_on", "escalation_level")
 
 
 DATETIME_FIELDS = frozenset({"found_at", "assigned_at", "rectified_at", "closed_at", "listed_at", "lifted_at"})

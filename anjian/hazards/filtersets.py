@@ -17,10 +17,9 @@ class HazardFilterSet(BaseFilterSet):
     enterprise = IdFilter(field_name="enterprise_id", label=_("单位ID"))
     status = django_filters.ChoiceFilter(choices=HazardStatus.choices, label=_("状态"))
     level = django_filters.ChoiceFilter(choices=HazardLevel.choices, label=_("隐患等级"))
-    # A town or village code: its whole subtree (code ranges on the enterprise's village, indexed).
-    town = RegionSubtreeFilter(field_name="enterprise__region__code", label=_("镇街 / 村（社区）"))
-    domain = django_filters.ChoiceFilter(field_name="enterprise__domain", choices=SupervisionDomain.choices,
-                                         label=_("行业领域"))
+    # A town or village code: its whole subtree (a code range on the hazard's copy of its village code, indexed).
+    town = RegionSubtreeFilter(field_name="region_code", label=_("镇街 / 村（社区）"))
+    domain = django_filters.ChoiceFilter(choices=SupervisionDomain.choices, label=_("行业领域"))
     source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("发现途径"))
     category = django_filters.ChoiceFilter(choices=HazardCategory.choices, label=_("隐患类别"))
     overdue = django_filters.BooleanFilter(label=_("逾期"))

@@ -247,6 +247,12 @@ REGULATOR_HAZARD_ACTIONS = ("assign", "verify", "reject", "extend", "list_superv
 class Hazard(ScopedModel):
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("单位"), on_delete=models.PROTECT,
                                    related_name="hazards")
+    # The enterprise's village code and domain, copied (save() and anjian.hazards.moves keep them): a town's list of
+    # a million hazards and its counts filter and group on the hazard's own indexed columns, without joining the
+    # enterprises (issue 8 "Must show": the list under 150 ms, the statistics under 500 ms).
+    region_code = models.CharField(_("所在区划代码"), max_length=12, editable=False, default="")
+    domain = models.CharField(_("行业领域"), max_length=32, choices=SupervisionDomain.choices, editable=False,
+                              default="")
     place = models.CharField(_("隐患部位"), max_length=200, blank=True, validators=[validate_no_control_characters])
     description = models.TextField(_("隐患描述"), validators=[validate_no_control_characters])
     category = models.CharField(_("隐患类别"), max_length=32, choices=HazardCategory.choices,
@@ -300,8 +306,8 @@ class Hazard(ScopedModel):
     next_notice_on = models.DateField(_("下次提醒日期"), null=True, blank=True, db_index=True)
     escalation_level = models.CharField(_("已升级至"), max_length=16, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["created", "updated", "next_notice_on"])
-    scope: ClassVar[Scope] = ENTERPRISE_SCOPE
+    history = HistoricalRecords(excluded_fields=["created", "updated", "next_notice_on", "region_code", "domain"])
+    scope: ClassVar[Scope] = Scope(region_code="region_code", enterprise="enterprise_id", domain="domain")
     attachable = True
     actions: ClassVar[dict[str, Any]] = {
         "assign": _("下达整改"),
@@ -360,6 +366,8 @@ class Hazard(ScopedModel):
             # The town list filtered by status and overdue, newest first (issue 8 "Must show" benchmark).
             models.Index(fields=["enterprise", "status"], name="hazards_enterprise_status"),
             models.Index(fields=["status", "overdue", "deadline"], name="hazards_status_overdue"),
+            models.Index(fields=["region_code", "status", "overdue"], name="hazards_place_status"),
+            models.Index(fields=["domain", "region_code"], name="hazards_domain_place"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -374,6 +382,18 @@ class Hazard(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("hazards:hazard_detail", args=[self.pk])
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        loaded = getattr(self, "_loaded_values", {})
+        if self.enterprise_id and (not self.region_code or loaded.get("enterprise_id") != self.enterprise_id):
+            self.copy_place()
+        super().save(*args, **kwargs)
+
+    def copy_place(self) -> None:
+        """Take the enterprise's village code and domain (a new hazard, or one moved to another enterprise)."""
+        enterprise = self.enterprise
+        self.region_code = enterprise.region.code if enterprise.region_id else ""
+        self.domain = enterprise.domain
 
     @property
     def listed(self) -> bool:

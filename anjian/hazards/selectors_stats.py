@@ -48,15 +48,11 @@ def rate(on_time: int, due: int) -> float | None:
 
 
 def hazards_in(*, user: Any, region: Region | None = None) -> QuerySet[Hazard]:
-    """The hazards `user` may view, in `region`'s subtree when one is given (the region dashboards).
-
-    The subtree is asked as `enterprise.region IN (regions in the code range)`, the shape the registry's dashboard
-    uses so the planner starts from the region's few villages (anjian.dashboard.selectors._within).
-    """
+    """The hazards `user` may view, in `region`'s subtree when one is given (the region dashboards): a code range on
+    the hazard's own copy of its village code (Hazard.region_code, indexed)."""
     queryset = Hazard.objects.restrict(user, VIEW)
     if region is not None and region.level != RegionLevel.CITY:
-        regions = Region.objects.filter(code__range=code_range(region.prefix)).values("id")
-        queryset = queryset.filter(enterprise__region__in=regions)
+        queryset = queryset.filter(region_code__range=code_range(region.prefix))
     return queryset
 
 
@@ -123,21 +119,19 @@ def _summed(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def totals_by_town(*, user: Any, region: Region | None = None, period: Period | None = None) -> list[dict[str, Any]]:
     """The same counts per town, with the town's name and 12-digit code, in code order.
 
-    Grouped in the database by the enterprise's village (hazard → enterprise by primary key, no join to the regions
-    and no string function per row), then the few hundred village rows are summed per town; the towns are named
-    from the villages the restricted counts returned only.
+    Grouped in the database by the hazard's village code (its own column: no join, no string function per row), then
+    the few hundred village rows are summed per town; the towns are named from the villages the counts returned.
     """
     period = period or Period.this_year()
     rows = list(
         _annotated(user=user, region=region)
-        .values(village=F("enterprise__region_id"))
+        .values("region_code")
         .annotate(**_counts(period))
         .order_by()
     )
-    villages = dict(Region.objects.filter(pk__in=[row["village"] for row in rows]).values_list("pk", "prefix"))
     by_prefix: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        by_prefix.setdefault(villages.get(row["village"], "")[:TOWN_PREFIX_LENGTH], []).append(row)
+        by_prefix.setdefault(row["region_code"][:TOWN_PREFIX_LENGTH], []).append(row)
     towns = {
         prefix: (code, name)
         for prefix, code, name in Region.objects.filter(level=RegionLevel.TOWN, prefix__in=list(by_prefix))
@@ -156,7 +150,7 @@ def totals_by_domain(*, user: Any, region: Region | None = None, period: Period 
     labels = dict(SupervisionDomain.choices)
     rows = (
         _annotated(user=user, region=region)
-        .values(domain=F("enterprise__domain"))
+        .values("domain")
         .annotate(**_counts(period))
         .order_by("-total", "domain")
     )

@@ -48,6 +48,9 @@ def hazard_report(
         raise ValueError("hazard_report records new hazards only")
     if source not in HazardSource.values:
         raise ValidationError({"source": _("发现途径无效。")})
+    if hazard.enterprise_id:
+        # Its place on the tree before any check reads it (Hazard.save would copy it only when saving).
+        hazard.copy_place()
     hazard.source = source
     hazard.status = HazardStatus.REPORTED
     if criterion_item is not None:
@@ -76,6 +79,25 @@ def hazard_report(
     send_on_commit(actor=actor, obj=saved, notices=(Notice("hazard.reported", roles=roles),),
                    url=saved.get_absolute_url())
     return saved
+
+
+def move_enterprise_hazards(enterprise: Any) -> int:
+    """An enterprise moved (another village or domain): its hazards' copied place follows, so the new town lists and
+    counts them and the old one no longer does (Hazard.region_code, Hazard.domain). Answers how many moved."""
+    code = enterprise.region.code if enterprise.region_id else ""
+    return Hazard._base_manager.filter(enterprise_id=enterprise.pk).exclude(
+        region_code=code, domain=enterprise.domain
+    ).update(region_code=code, domain=enterprise.domain)
+
+
+def follow_enterprise_save(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    """post_save of an enterprise saved outside the services (the admin, a shell): its hazards follow a move too."""
+    if created or kwargs.get("raw"):
+        return
+    loaded = getattr(instance, "_loaded_values", None)
+    if loaded is not None and (loaded.get("region_id"), loaded.get("domain")) == (instance.region_id, instance.domain):
+        return
+    move_enterprise_hazards(instance)
 
 
 def hazard_save(*, actor: Any, hazard: Hazard, reason: str = "") -> Hazard:

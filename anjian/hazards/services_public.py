@@ -406,7 +406,9 @@ def _accept(*, actor: Any, report: PublicReport, hazard: Hazard | None, enterpri
     else:
         if not enterprises_for_new_hazard(actor=actor, report=report).filter(pk=enterprise.pk).exists():
             raise ValidationError({"enterprise": [_("该企业不存在、不在您的管辖范围内，或不在举报所在镇街。")]})
-        if not allows(actor, ADD, Hazard(enterprise=enterprise)):
+        probe = Hazard(enterprise=enterprise)
+        probe.copy_place()
+        if not allows(actor, ADD, probe):
             raise PermissionDenied(_("您无权为该企业登记隐患。"))
         hazard = hazard_report(
             actor=actor,

@@ -111,7 +111,7 @@ def test_each_statistic_is_one_query(personas, hazards, django_assert_num_querie
     user.reach()
     with django_assert_num_queries(1):
         selectors_stats.hazard_totals(user=user)
-    with django_assert_num_queries(3):  # the counts grouped by village, the villages, the towns
+    with django_assert_num_queries(2):  # the counts grouped by village code, the towns
         selectors_stats.totals_by_town(user=user)
     with django_assert_num_queries(1):
         selectors_stats.totals_by_domain(user=user)
