@@ -366,7 +366,10 @@ class Hazard(ScopedModel):
             # The town list filtered by status and overdue, newest first (issue 8 "Must show" benchmark).
             models.Index(fields=["enterprise", "status"], name="hazards_enterprise_status"),
             models.Index(fields=["status", "overdue", "deadline"], name="hazards_status_overdue"),
-            models.Index(fields=["region_code", "status", "overdue"], name="hazards_place_status"),
+            # A town's (or village's) hazards of one status, and a town's newest hazards: the equality first, then
+            # the code range, so SQLite's planner (which keeps no statistics unless told) takes them too.
+            models.Index(fields=["status", "region_code"], name="hazards_status_place"),
+            models.Index(fields=["region_code", "found_at"], name="hazards_place_found"),
             models.Index(fields=["domain", "region_code"], name="hazards_domain_place"),
         ]
         constraints = [

@@ -35,7 +35,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='hazard',
-            index=models.Index(fields=['region_code', 'status', 'overdue'], name='hazards_place_status'),
+            index=models.Index(fields=['status', 'region_code'], name='hazards_status_place'),
+        ),
+        migrations.AddIndex(
+            model_name='hazard',
+            index=models.Index(fields=['region_code', 'found_at'], name='hazards_place_found'),
         ),
         migrations.AddIndex(
             model_name='hazard',
