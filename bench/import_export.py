@@ -9,7 +9,7 @@ then a worker process inside Django, as a city supervisor:
   new ones) with the import's own columns, and times `importing.commit` on it inside a transaction that is then
   rolled back (so every run starts from the same data). Prints rows/s for the validation and for the commit.
 
-Usage: .venv/bin/python bench/import_export.py [--rows N] [--repeat R] [--fresh] [--postgres-url URL]
+Usage: .venv/bin/python bench/import_export.py [--rows N] [--repeat R] [--no-export] [--fresh] [--postgres-url URL]
 """
 
 from __future__ import annotations
@@ -137,12 +137,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--export", action="append", help="list query string(s) to export (default: city, town)")
+    parser.add_argument("--no-export", action="store_true", help="time the import only")
     parser.add_argument("--fresh", action="store_true", help="generate the city again")
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--postgres-url", default=os.environ.get("ANJIAN_BENCH_DATABASE_URL", DEFAULT_POSTGRES))
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    exports = args.export if args.export is not None else list(EXPORTS)
+    exports = [] if args.no_export else args.export if args.export is not None else list(EXPORTS)
     if args.worker:
         worker(args.rows, args.repeat, exports)
         return
@@ -169,6 +170,8 @@ def main() -> None:
             anjian("migrate", "--verbosity", "0", env=env)
             print(f"== {label} (city generated before)")
         command = [sys.executable, __file__, "--worker", "--rows", str(args.rows), "--repeat", str(args.repeat)]
+        if not exports:
+            command.append("--no-export")
         for query in exports:
             command += ["--export", query]
         subprocess.run(command, env=env, check=True)
