@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from anjian.core import audit
 from anjian.core.attachments import delete_attachments_of, follow_moved_record
-from anjian.core.bulk import insert_history, insert_objects, update_fields
-from anjian.core.history import write_baselines
+from anjian.core.bulk import HistoryTable, insert_objects, update_fields
+from anjian.core.history import baseline_rows, without_history, write_baselines
 from anjian.core.progress import Progress, silent
 from anjian.core.scope import ADD, CHANGE, DELETE, can, can_add, jurisdiction_of, resolve_path
 from anjian.core.validation import changed_fields, constraint_errors, loaded_values, validate_instance
@@ -217,15 +217,19 @@ def scoped_bulk_save(
     now = timezone.now()
     user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     automatic = [field for field in model._meta.concrete_fields if getattr(field, "auto_now", False)]
+    history = HistoryTable.of(model)
+    changed_rows = [obj for group in updates.values() for _position, obj in group]
     with transaction.atomic():
         done = 0
         progress(done, total, phase)
-        changed_rows = [obj for group in updates.values() for _position, obj in group]
-        result.baselines = write_baselines(changed_rows)
+        # Records changed for the first time get a baseline version of their stored values, written with the
+        # batch's own history rows in one statement (issue 7 item 2).
+        first_change = without_history(changed_rows)
         for start in range(0, len(creates), batch_size):
             batch = [obj for _position, obj in creates[start: start + batch_size]]
             insert_objects(model, batch, key=key)
-            insert_history(model, batch, history_type="+", user_id=user_id, reason=reason, date=now)
+            if history is not None:
+                history.insert(history.rows(batch, history_type="+", user_id=user_id, reason=reason, date=now))
             done += len(batch)
             progress(done, total, phase)
         for changed, group in updates.items():
@@ -236,7 +240,13 @@ def scoped_bulk_save(
                     for field in automatic:
                         setattr(obj, field.attname, now)
                 update_fields(model, batch, fields)
-                insert_history(model, batch, history_type="~", user_id=user_id, reason=reason, date=now)
+                if history is not None:
+                    baselines = [obj for obj in batch if obj.pk in first_change]
+                    history.insert([
+                        *baseline_rows(history, baselines, now=now),
+                        *history.rows(batch, history_type="~", user_id=user_id, reason=reason, date=now),
+                    ])
+                    result.baselines += len(baselines)
                 done += len(batch)
                 progress(done, total, phase)
         add_reach = jurisdiction_of(actor, ADD, model)
