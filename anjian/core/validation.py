@@ -9,13 +9,16 @@ own constraints still guard the write.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import EMPTY_VALUES, MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.expressions import DatabaseDefault
+from django.db.models.fields import AutoFieldMixin
 
 
 def loaded_values(obj: models.Model) -> dict[str, Any] | None:
@@ -23,13 +26,16 @@ def loaded_values(obj: models.Model) -> dict[str, Any] | None:
     return getattr(obj, "_loaded_values", None)
 
 
-def tracked_fields(model: type[models.Model]) -> list[models.Field]:
-    """The fields whose changes count: concrete, not the primary key, not the automatic timestamps."""
-    return [
+@functools.cache
+def tracked_fields(model: type[models.Model]) -> tuple[models.Field, ...]:
+    """The fields whose changes count: concrete, not the primary key, not the automatic timestamps.
+
+    Decided once per model: a bulk write asks it for every row (issue 7 item 2)."""
+    return tuple(
         field for field in model._meta.concrete_fields
         if not field.primary_key and not getattr(field, "auto_now", False)
         and not getattr(field, "auto_now_add", False)
-    ]
+    )
 
 
 def changed_fields(obj: models.Model) -> list[str] | None:
@@ -124,6 +130,11 @@ _TO_PYTHON_KEEPS: dict[Any, tuple[type, ...]] = {
     models.DateField.to_python: (dt.date,),
     models.DateTimeField.to_python: (dt.datetime,),
 }
+# Types none of whose values equals a member of Django's EMPTY_VALUES (None, "", [], (), {}): for them `value in
+# empty_values` is False without comparing (a Decimal compared with "" or [] asks numbers' ABCs each time).
+_NEVER_EMPTY = (int, bool, float, decimal.Decimal, dt.date, dt.datetime)
+# Field.validate implementations: Field's own (compiled below), and AutoField's, which checks nothing.
+_VALIDATES_NOTHING = (AutoFieldMixin.validate,)
 
 
 class _FieldPlan(NamedTuple):
@@ -133,42 +144,50 @@ class _FieldPlan(NamedTuple):
     attname: str
     blank: bool
     empty_values: tuple[Any, ...]
+    never_empty: tuple[type, ...]
     # Types to_python returns unchanged; a value of another type goes through to_python.
     keeps: tuple[type, ...]
-    # False when the field's class overrides Field.clean, validate or run_validators: `field.clean` is called.
+    # False when the field's class changes Field.clean, validate or run_validators: `field.clean` is called.
     compiled: bool
-    # Field.validate: skipped for a field that is not editable; a listed choice passes, then null, then blank.
-    editable: bool
+    # Field.validate (editable fields only): a listed choice passes; otherwise null, then blank.
+    validates: bool
     choices: frozenset[Any] | None
     null: bool
-    # Field.run_validators: an exact MaxLengthValidator is the test len(value) > limit it makes; the others are
-    # called as they are.
+    # Field.run_validators: exact MaxLengthValidator, MinValueValidator and MaxValueValidator instances are the
+    # comparisons they make (len(value) > limit, value < limit, value > limit); the others are called.
     max_length: int | None
+    min_value: Any
+    max_value: Any
     validators: tuple[Callable[[Any], None], ...]
 
     @classmethod
     def of(cls, field: models.Field) -> _FieldPlan:
         kind = type(field)
-        compiled = (kind.clean is models.Field.clean and kind.validate is models.Field.validate
-                    and kind.run_validators is models.Field.run_validators)
+        compiled = kind.clean is models.Field.clean and kind.run_validators is models.Field.run_validators and (
+            kind.validate is models.Field.validate or kind.validate in _VALIDATES_NOTHING)
         choices = None
         if compiled and field.choices is not None:
             try:
                 choices = frozenset(key for key, _label in field.flatchoices)
             except TypeError:  # an unhashable choice: Field.validate compares with ==
                 compiled = False
-        max_length = None
+        limits: dict[type, Any] = {}
         validators = []
         for validator in field.validators:
-            if (type(validator) is MaxLengthValidator and max_length is None
-                    and isinstance(validator.limit_value, int)):
-                max_length = validator.limit_value
+            kind_of = type(validator)
+            if (kind_of in (MaxLengthValidator, MinValueValidator, MaxValueValidator) and kind_of not in limits
+                    and not callable(validator.limit_value) and validator.limit_value is not None):
+                limits[kind_of] = validator.limit_value
             else:
                 validators.append(validator)
+        empty_values = tuple(field.empty_values)
         return cls(
-            field=field, attname=field.attname, blank=field.blank, empty_values=tuple(field.empty_values),
-            keeps=_TO_PYTHON_KEEPS.get(kind.to_python, ()), compiled=compiled, editable=field.editable,
-            choices=choices, null=field.null, max_length=max_length, validators=tuple(validators),
+            field=field, attname=field.attname, blank=field.blank, empty_values=empty_values,
+            never_empty=_NEVER_EMPTY if empty_values == EMPTY_VALUES else (),
+            keeps=_TO_PYTHON_KEEPS.get(kind.to_python, ()), compiled=compiled,
+            validates=field.editable and kind.validate is models.Field.validate, choices=choices, null=field.null,
+            max_length=limits.get(MaxLengthValidator), min_value=limits.get(MinValueValidator),
+            max_value=limits.get(MaxValueValidator), validators=tuple(validators),
         )
 
 
@@ -198,10 +217,11 @@ class CleanPlan:
     def passes(self, obj: models.Model) -> bool:
         try:
             # Unpacked in the loop: 1.5 million field checks per 50,000-row import.
-            for (field, attname, blank, empty_values, keeps, compiled, editable, choices, null, max_length,
-                 validators) in self.fields:
+            for (field, attname, blank, empty_values, never_empty, keeps, compiled, validates, choices, null,
+                 max_length, min_value, max_value, validators) in self.fields:
                 value = getattr(obj, attname)
-                if blank and value in empty_values:
+                empty = type(value) not in never_empty and value in empty_values
+                if blank and empty:
                     continue  # clean_fields skips the blank values of blank fields
                 if type(value) not in keeps:
                     if isinstance(value, DatabaseDefault):
@@ -211,18 +231,20 @@ class CleanPlan:
                         continue
                     value = field.to_python(value)
                     setattr(obj, attname, value)
+                    empty = type(value) not in never_empty and value in empty_values
                 elif not compiled:
                     setattr(obj, attname, field.clean(value, obj))
                     continue
-                empty = value in empty_values
-                if editable:
+                if validates:
                     if choices is not None and not empty:
                         if value not in choices:
                             return False
                     elif (value is None and not null) or (not blank and empty):
                         return False
                 if not empty:
-                    if max_length is not None and len(value) > max_length:
+                    if ((max_length is not None and len(value) > max_length)
+                            or (min_value is not None and value < min_value)
+                            or (max_value is not None and value > max_value)):
                         return False
                     for validator in validators:
                         validator(value)
@@ -230,6 +252,7 @@ class CleanPlan:
         except ValidationError:
             return False
         except TypeError:
-            # An unhashable value met a set of choices: full_clean, comparing with ==, decides.
+            # An unhashable value met a set of choices, or a value that cannot be compared with a limit:
+            # full_clean decides (and raises what it raises).
             return False
         return True
