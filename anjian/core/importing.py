@@ -14,9 +14,11 @@ Files are .xlsx (first sheet) or .csv in UTF-8 with or without BOM, or GBK (what
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import functools
+import gc
 import io
 import operator
 import re
@@ -871,17 +873,42 @@ def _errors_from(spec: ImportSpec, number: int, error: ValidationError, skip: se
 # Entry points
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a file is read, validated and written (issue 7 item 2).
+
+    A 50,000-row file keeps millions of objects alive until the import ends (cells, rows, model instances), and
+    each of the collector's full passes walks all of them again: a tenth of a city-scale import, measured, for a
+    dozen objects found. The import drops no reference cycles worth collecting; reference counting frees
+    everything as usual, and the collector resumes when the outermost import returns.
+    """
+    if not gc.isenabled():  # an enclosing import (commit runs the dry run) or the caller paused it already
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def dry_run(
     spec: ImportSpec, *, actor: Any, handle: BinaryIO, extension: str, progress: Progress = silent
 ) -> ImportResult:
     """Parse and validate; nothing is written."""
-    return plan(spec, actor=actor, table=read_table(handle, extension), progress=progress)
+    with collector_paused():
+        return plan(spec, actor=actor, table=read_table(handle, extension), progress=progress)
 
 
 def commit(
     spec: ImportSpec, *, actor: Any, handle: BinaryIO, extension: str, progress: Progress = silent
 ) -> ImportResult:
     """Validate again and, only if no row has an error, save every new or changed row in one transaction."""
+    with collector_paused():
+        return _commit(spec, actor=actor, handle=handle, extension=extension, progress=progress)
+
+
+def _commit(spec: ImportSpec, *, actor: Any, handle: BinaryIO, extension: str, progress: Progress) -> ImportResult:
     result = dry_run(spec, actor=actor, handle=handle, extension=extension, progress=progress)
     if not result.ok:
         return result
