@@ -513,7 +513,7 @@ class _FileState:
             chunk = ordered[start: start + _LOOKUP_CHUNK]
             # No select_related: a join per row built a new object per row and relation (a third of the load at
             # 25,000 stored rows); the related rows are read once per distinct id below (issue 7 item 2).
-            for obj in manager.restrict(actor, CHANGE).filter(**{f"{spec.key}__in": chunk}):
+            for obj in manager.restrict(actor, CHANGE).filter(**{f"{spec.key}__in": chunk}).order_by():
                 key = getattr(obj, spec.key)
                 changeable[key] = obj
                 existing.add(key)

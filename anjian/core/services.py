@@ -21,16 +21,17 @@ from anjian.core.attachments import delete_attachments_of, follow_moved_record
 from anjian.core.bulk import HistoryTable, insert_objects, update_fields
 from anjian.core.history import baseline_rows, without_history, write_baselines
 from anjian.core.progress import Progress, silent
-from anjian.core.scope import ADD, CHANGE, DELETE, can, can_add, jurisdiction_of, resolve_path
+from anjian.core.scope import ADD, CHANGE, DELETE, Jurisdiction, can, can_add, jurisdiction_of, resolve_path
 from anjian.core.validation import changed_fields, constraint_errors, loaded_values, validate_instance
 
 
-def stored_scope_decision(actor: Any, action: str, obj: models.Model) -> bool:
+def stored_scope_decision(actor: Any, action: str, obj: models.Model, *, reach: Jurisdiction | None = None) -> bool:
     """Whether `actor` may `action` the row as it is stored, which `obj` may have changed in memory.
 
     Each scope path is read from what was loaded: a local value from the stored values, a path through a
     relation from the related object when the relation itself is unchanged. If a relation changed (the record
-    moves to another village), the database answers for the stored row.
+    moves to another village), the database answers for the stored row. `reach` is `jurisdiction_of(actor,
+    action, type(obj))` when the caller decides many rows (a bulk write asks it once, not per row).
     """
     model = type(obj)
     stored = loaded_values(obj)
@@ -52,7 +53,7 @@ def stored_scope_decision(actor: Any, action: str, obj: models.Model) -> bool:
             values[key] = resolve_path(obj, path)
         else:
             return can(actor, action, obj)
-    return jurisdiction_of(actor, action, model).covers(
+    return (reach or jurisdiction_of(actor, action, model)).covers(
         str(values["region_code"]) if values["region_code"] not in (None, "") else None,
         values["enterprise"],
         domain=values["domain"] or None,
@@ -189,6 +190,7 @@ def scoped_bulk_save(
     needs_db_checks = bool(model._meta.constraints) or any(
         field.unique and not field.primary_key and field.name not in checked for field in model._meta.concrete_fields
     )
+    change_reach = jurisdiction_of(actor, CHANGE, model)
     for position, obj in enumerate(rows):
         try:
             if obj._state.adding:
@@ -196,7 +198,7 @@ def scoped_bulk_save(
                 if not creates and not can_add(actor, model):
                     raise PermissionDenied(_("您无权新建该记录。"))
             else:
-                if not stored_scope_decision(actor, CHANGE, obj):
+                if not stored_scope_decision(actor, CHANGE, obj, reach=change_reach):
                     raise PermissionDenied(_("您无权修改该记录。"))
                 changed = changed_fields(obj)
                 if not changed:
@@ -250,7 +252,6 @@ def scoped_bulk_save(
                 done += len(batch)
                 progress(done, total, phase)
         add_reach = jurisdiction_of(actor, ADD, model)
-        change_reach = jurisdiction_of(actor, CHANGE, model)
         for position, obj in creates:
             if not add_reach.covers_object(obj):
                 raise RowRefused(position, PermissionDenied(_("保存后的记录超出您的管辖范围，已撤销。")))
