@@ -107,13 +107,17 @@ def insert_values(model: type[models.Model], fields: Sequence[models.Field], row
 
 
 def insert_objects(model: type[models.Model], objs: Sequence[models.Model], *, key: str | None = None) -> None:
-    """INSERT new `objs` and set their primary keys: read back by the unique field `key` when given (one query per
-    batch), else through bulk_create (which returns them, and compiles every value)."""
+    """INSERT new `objs` and set their primary keys. With `key`, a unique field every row carries, the rows are
+    written without the ORM: on PostgreSQL their keys are drawn from the table's own sequence first (one query) and
+    written with them; elsewhere they are read back by `key` (one query per batch). Without `key`, bulk_create
+    returns them (and compiles every value)."""
     if not objs:
         return
     if key is None:
         model._base_manager.bulk_create(objs)
         return
+    connection = connections[router.db_for_write(model)]
+    pk = model._meta.pk
     fields = [field for field in model._meta.concrete_fields if not isinstance(field, models.AutoField)]
     # Values as the ORM would insert them: pre_save sets them where a field computes its value (auto_now,
     # auto_now_add).
@@ -121,13 +125,29 @@ def insert_objects(model: type[models.Model], objs: Sequence[models.Model], *, k
     for obj in objs:
         for field in computed:
             field.pre_save(obj, True)
+    drawn = connection.vendor == "postgresql" and isinstance(pk, models.AutoField)
+    if drawn:
+        for obj, value in zip(objs, _next_keys(model, len(objs), connection), strict=True):
+            obj.pk = value
+        fields = [pk, *fields]
     values = _getter(operator.attrgetter, [field.attname for field in fields])
     insert_values(model, fields, [values(obj) for obj in objs])
-    keys = [getattr(obj, key) for obj in objs]
-    stored = dict(model._base_manager.filter(**{f"{key}__in": keys}).values_list(key, "pk"))
+    if not drawn:
+        keys = [getattr(obj, key) for obj in objs]
+        stored = dict(model._base_manager.filter(**{f"{key}__in": keys}).values_list(key, "pk"))
+        for obj in objs:
+            obj.pk = stored[getattr(obj, key)]
     for obj in objs:
-        obj.pk = stored[getattr(obj, key)]
         obj._state.adding = False
+
+
+def _next_keys(model: type[models.Model], count: int, connection: Any) -> list[int]:
+    """`count` values of the sequence behind `model`'s auto primary key (PostgreSQL), as the inserts would take."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [table, model._meta.pk.column, count])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def update_fields(model: type[models.Model], objs: Sequence[models.Model], names: Sequence[str]) -> int:
