@@ -2,8 +2,9 @@
 
 Django's bulk_create and bulk_update compile SQL value by value: profiled on an import of 5,000 registry rows, the
 compiler took most of the write phase (bulk_update builds a CASE WHEN per field per row). These helpers prepare
-each value once with the field's own `get_db_prep_save` (the same conversion the ORM applies) and hand one
-parameterised statement with all rows to SQLite's executemany (a loop in C), or stream them with COPY on PostgreSQL.
+each value with the field's own `get_db_prep_save` (the same conversion the ORM applies) where that conversion
+changes it, and hand one parameterised statement with all rows to SQLite's executemany (a loop in C), or stream
+them with COPY on PostgreSQL.
 They skip signals and auto fields: callers (anjian.core.services.scoped_bulk_save) write history and audit
 themselves, inside their own transaction.
 """

@@ -8,7 +8,7 @@ registered, so every change has a version to compare with.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import models
@@ -52,10 +52,11 @@ def without_history(objs: Sequence[models.Model]) -> set[Any]:
 def baseline_rows(table: HistoryTable, objs: Sequence[models.Model], *, now: Any) -> list[tuple[Any, ...]]:
     """A baseline history row for each of `objs`, from its values as read (ScopedModel keeps them), dated when the
     record was registered; nobody is named for them."""
+    tracked = set(table.tracked)
     stored: list[dict[str, Any]] = []
     for obj in objs:
         values = loaded_values(obj) or {}
-        if any(name not in values for name in table.tracked):  # not read, or read with deferred fields
+        if not tracked.issubset(values):  # not read, or read with deferred fields: what is in memory fills in
             values = {**{name: getattr(obj, name) for name in table.tracked}, **values}
         stored.append(values)
     return table.stored_rows(
@@ -64,18 +65,19 @@ def baseline_rows(table: HistoryTable, objs: Sequence[models.Model], *, now: Any
     )
 
 
-def write_baselines(objs: Sequence[models.Model], *, missing: Collection[Any] | None = None) -> int:
+def write_baselines(objs: Sequence[models.Model]) -> int:
     """Write a baseline history row, from the values as read, for each of `objs` that has no history yet.
 
     `objs` are rows read from the database (ScopedModel keeps their stored values) about to be changed; returns
-    how many baselines were written. `missing` is what `without_history(objs)` answers, when the caller has asked.
+    how many baselines were written. (A bulk write puts each batch's baselines in the same statement as its
+    history rows: anjian.core.services.scoped_bulk_save.)
     """
     if not objs:
         return 0
     table = HistoryTable.of(type(objs[0]))
     if table is None:
         return 0
-    missing = without_history(objs) if missing is None else missing
+    missing = without_history(objs)
     baselines = [obj for obj in objs if obj.pk in missing]
     return table.insert(baseline_rows(table, baselines, now=timezone.now()))
 

@@ -548,9 +548,9 @@ def _attach_related(spec: ImportSpec, rows: list[models.Model]) -> dict[str, dic
             for other in relation.related_model._base_manager.filter(**chunk):
                 found[getattr(other, target.attname)] = other
         for obj in rows:
-            value = getattr(obj, relation.attname)
-            if value is not None:
-                relation.set_cached_value(obj, found[value])
+            target_row = found.get(getattr(obj, relation.attname))
+            if target_row is not None:
+                relation.set_cached_value(obj, target_row)
         related[name] = found
     return related
 

@@ -172,14 +172,15 @@ def scoped_bulk_save(
     """`scoped_save` for many rows at once: the same rules, written in bulk, with one audit event (issue 7 item 2).
 
     Each row is new or was read through the gate; the caller has already run the model's field validation
-    (full_clean without database look-ups, as the import's dry run does) and, for the names in `checked`, its
-    uniqueness against the whole table. Here, as in scoped_save: ADD somewhere for new rows; CHANGE on each stored
-    row and only on the fields the role may change; the remaining unique and constraint checks; then the rows are
-    written in batches (bulk insert, and one UPDATE per set of changed fields), their history rows too (with a
-    baseline for records that had none), each saved row is re-checked against the actor's jurisdiction, moved
-    records take their attachments along, and one `audit_action` event records the whole write with its counts.
-    `key`, a unique field every new row carries, lets new rows be inserted without the ORM and their primary keys
-    read back by it (otherwise bulk_create returns them). Everything happens in one transaction: a refused row
+    (full_clean's checks without database look-ups, as the import's dry run runs them through
+    anjian.core.validation.CleanPlan) and, for the names in `checked`, its uniqueness against the whole table.
+    Here, as in scoped_save: ADD somewhere for new rows; CHANGE on each stored row and only on the fields the role
+    may change; the remaining unique and constraint checks; then the rows are written in batches (bulk insert, and
+    one UPDATE per set of changed fields), their history rows too (a record that had none gets a baseline of its
+    stored values, in the same statement as its change), each saved row is re-checked against the actor's
+    jurisdiction, moved records take their attachments along, and one `audit_action` event records the whole
+    write with its counts. `key`, a unique field every new row carries, lets new rows be inserted without the ORM
+    (anjian.core.bulk.insert_objects; otherwise bulk_create). Everything happens in one transaction: a refused row
     (RowRefused, naming its position) or an exception raised by `progress` (anjian.core.progress.Cancelled) leaves
     nothing written.
     """
