@@ -146,10 +146,12 @@ def worker(rows: int, repeat: int, exports: list[str]) -> None:
         except Rollback:
             pass
     summary = f"{len(result.to_create)} new, {len(result.to_update)} changed"
+    runs = "  runs " + " ".join(f"{seconds:.2f}" for seconds in validate)
     print(f"import dry run {rows:>7} rows ({summary})  median {statistics.median(validate):6.2f} s  "
-          f"{rows / statistics.median(validate):>8.0f} rows/s")
+          f"{rows / statistics.median(validate):>8.0f} rows/s{runs}")
+    runs = "  runs " + " ".join(f"{seconds:.2f}" for seconds in commit)
     print(f"import commit  {rows:>7} rows ({summary})  median {statistics.median(commit):6.2f} s  "
-          f"{rows / statistics.median(commit):>8.0f} rows/s")
+          f"{rows / statistics.median(commit):>8.0f} rows/s{runs}")
     shutil.rmtree(work)
 
 
