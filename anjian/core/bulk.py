@@ -2,8 +2,9 @@
 
 Django's bulk_create and bulk_update compile SQL value by value: profiled on an import of 5,000 registry rows, the
 compiler took most of the write phase (bulk_update builds a CASE WHEN per field per row). These helpers prepare
-each value once with the field's own `get_db_prep_save` (the same conversion the ORM applies) and hand one
-parameterised statement with all rows to SQLite's executemany (a loop in C), or stream them with COPY on PostgreSQL.
+each value with the field's own `get_db_prep_save` (the same conversion the ORM applies) where that conversion
+changes it, and hand one parameterised statement with all rows to SQLite's executemany (a loop in C), or stream
+them with COPY on PostgreSQL.
 They skip signals and auto fields: callers (anjian.core.services.scoped_bulk_save) write history and audit
 themselves, inside their own transaction.
 """
@@ -11,8 +12,11 @@ themselves, inside their own transaction.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
+import operator
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, models, router, transaction
@@ -35,18 +39,49 @@ def _is_plain(field: models.Field, connection: Any) -> bool:
     return isinstance(field, _PLAIN_FOR_COPY if connection.vendor == "postgresql" else _PLAIN)
 
 
-def _prepared(fields: Sequence[models.Field], connection: Any):
+def _prepared(fields: Sequence[models.Field], connection: Any) -> Callable[[Sequence[Any]], list[Any]]:
     converters = [
-        (index, field.get_db_prep_save) for index, field in enumerate(fields) if not _is_plain(field, connection)
+        (index, _converter(field, connection)) for index, field in enumerate(fields) if not _is_plain(field, connection)
     ]
+    if not converters:
+        return list
 
     def prepare(values: Sequence[Any]) -> list[Any]:
         row = list(values)
         for index, convert in converters:
-            row[index] = convert(row[index], connection)
+            row[index] = convert(row[index])
         return row
 
     return prepare
+
+
+# Values sqlite3 stores as the field's own preparation would store them: the preparation returns a Decimal or a date
+# unchanged, and Django registers str() for Decimal and isoformat() for date with the driver.
+_SQLITE_AS_IS: dict[type[models.Field], type] = {models.DecimalField: decimal.Decimal, models.DateField: dt.date}
+
+
+def _converter(field: models.Field, connection: Any) -> Callable[[Any], Any]:
+    """The field's own get_db_prep_save, called only where it changes something (issue 7 item 2: 75,000 history
+    rows and 25,000 records are prepared value by value). A date-time is prepared once per distinct value: the rows
+    of one write share their instant (history dates, timestamps), and SQLite's preparation formats it each time."""
+    prepare = field.get_db_prep_save
+    kept = _SQLITE_AS_IS.get(type(field)) if connection.vendor == "sqlite" else None
+    if kept is not None:
+        return lambda value: value if value is None or type(value) is kept else prepare(value, connection)
+    if not isinstance(field, models.DateTimeField):
+        return lambda value: prepare(value, connection)
+    prepared: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return prepared[value]
+        except KeyError:
+            prepared[value] = result = prepare(value, connection)
+            return result
+        except TypeError:  # an unhashable value (an expression): as it is
+            return prepare(value, connection)
+
+    return convert
 
 
 def insert_values(model: type[models.Model], fields: Sequence[models.Field], rows: Sequence[Sequence[Any]]) -> int:
@@ -73,27 +108,47 @@ def insert_values(model: type[models.Model], fields: Sequence[models.Field], row
 
 
 def insert_objects(model: type[models.Model], objs: Sequence[models.Model], *, key: str | None = None) -> None:
-    """INSERT new `objs` and set their primary keys: read back by the unique field `key` when given (one query per
-    batch), else through bulk_create (which returns them, and compiles every value)."""
+    """INSERT new `objs` and set their primary keys. With `key`, a unique field every row carries, the rows are
+    written without the ORM: on PostgreSQL their keys are drawn from the table's own sequence first (one query) and
+    written with them; elsewhere they are read back by `key` (one query per batch). Without `key`, bulk_create
+    returns them (and compiles every value)."""
     if not objs:
         return
     if key is None:
         model._base_manager.bulk_create(objs)
         return
+    connection = connections[router.db_for_write(model)]
+    pk = model._meta.pk
     fields = [field for field in model._meta.concrete_fields if not isinstance(field, models.AutoField)]
-    # Values as the ORM would insert them: pre_save where a field computes its value (auto_now, auto_now_add).
-    computed = [getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) for field in fields]
-    rows = [
-        [field.pre_save(obj, True) if compute else getattr(obj, field.attname)
-         for field, compute in zip(fields, computed, strict=True)]
-        for obj in objs
-    ]
-    insert_values(model, fields, rows)
-    keys = [getattr(obj, key) for obj in objs]
-    stored = dict(model._base_manager.filter(**{f"{key}__in": keys}).values_list(key, "pk"))
+    # Values as the ORM would insert them: pre_save sets them where a field computes its value (auto_now,
+    # auto_now_add).
+    computed = [field for field in fields if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)]
     for obj in objs:
-        obj.pk = stored[getattr(obj, key)]
+        for field in computed:
+            field.pre_save(obj, True)
+    drawn = connection.vendor == "postgresql" and isinstance(pk, models.AutoField)
+    if drawn:
+        for obj, value in zip(objs, _next_keys(model, len(objs), connection), strict=True):
+            obj.pk = value
+        fields = [pk, *fields]
+    values = _getter(operator.attrgetter, [field.attname for field in fields])
+    insert_values(model, fields, [values(obj) for obj in objs])
+    if not drawn:
+        keys = [getattr(obj, key) for obj in objs]
+        stored = dict(model._base_manager.filter(**{f"{key}__in": keys}).values_list(key, "pk"))
+        for obj in objs:
+            obj.pk = stored[getattr(obj, key)]
+    for obj in objs:
         obj._state.adding = False
+
+
+def _next_keys(model: type[models.Model], count: int, connection: Any) -> list[int]:
+    """`count` values of the sequence behind `model`'s auto primary key (PostgreSQL), as the inserts would take."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [table, model._meta.pk.column, count])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def update_fields(model: type[models.Model], objs: Sequence[models.Model], names: Sequence[str]) -> int:
@@ -107,20 +162,19 @@ def update_fields(model: type[models.Model], objs: Sequence[models.Model], names
     pk = model._meta.pk
     sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(pk.column)} = %s"  # noqa: S608
     prepare = _prepared([*fields, pk], connection)
+    # Each row's new values, then its primary key (the statement's parameter order).
+    values = _getter(operator.attrgetter, [*(field.attname for field in fields), pk.attname])
     if connection.vendor == "postgresql":
-        _update_by_copy(model, objs, fields, connection, prepare)
+        _update_by_copy(model, [prepare(values(obj)) for obj in objs], fields, connection)
         return len(objs)
     with connection.cursor() as cursor:
         for start in range(0, len(objs), BATCH_ROWS):
-            batch = objs[start: start + BATCH_ROWS]
-            cursor.executemany(
-                sql, [prepare([*(getattr(obj, field.attname) for field in fields), obj.pk]) for obj in batch]
-            )
+            cursor.executemany(sql, [prepare(values(obj)) for obj in objs[start: start + BATCH_ROWS]])
     return len(objs)
 
 
-def _update_by_copy(model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[models.Field],
-                    connection: Any, prepare: Any) -> None:
+def _update_by_copy(model: type[models.Model], rows: Sequence[Sequence[Any]], fields: Sequence[models.Field],
+                    connection: Any) -> None:
     """PostgreSQL: COPY the new values into a temporary table, then one UPDATE ... FROM joins it by primary key."""
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
@@ -133,11 +187,60 @@ def _update_by_copy(model: type[models.Model], objs: Sequence[models.Model], fie
         cursor.execute(f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "  # noqa: S608
                        f"SELECT {names} FROM {table} WITH NO DATA")
         with cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row(prepare([*(getattr(obj, field.attname) for field in fields), obj.pk]))
+            for row in rows:
+                copy.write_row(row)
         cursor.execute(f"UPDATE {table} SET {assignments} FROM {staging} AS staged "  # noqa: S608
                        f"WHERE {table}.{pk} = staged.{pk}")
         cursor.execute(f"DROP TABLE {staging}")
+
+
+@dataclass(frozen=True)
+class HistoryTable:
+    """A model's simple_history table as bulk writes fill it: each row is the record's tracked values followed by
+    the history date, reason, type ("+" created, "~" changed) and user, as `bulk_history_create` builds it."""
+
+    model: type[models.Model]
+    tracked: tuple[str, ...]
+    fields: tuple[models.Field, ...]
+
+    @classmethod
+    def of(cls, model: type[models.Model]) -> HistoryTable | None:
+        """The history table of `model`, or None for a model without history."""
+        manager_name = getattr(model._meta, "simple_history_manager_attribute", None)
+        if not manager_name:
+            return None
+        history_model = getattr(model, manager_name).model
+        tracked = tuple(field.attname for field in history_model.tracked_fields)
+        by_attname = {field.attname: field for field in history_model._meta.concrete_fields}
+        fields = tuple(by_attname[name] for name in (*tracked, *_HISTORY_COLUMNS))
+        return cls(model=history_model, tracked=tracked, fields=fields)
+
+    def rows(self, objs: Sequence[models.Model], *, history_type: str, user_id: Any, reason: str,
+             date: dt.datetime) -> list[tuple[Any, ...]]:
+        """A version of each of `objs` as it is in memory (about to be written)."""
+        values = _getter(operator.attrgetter, self.tracked)
+        tail = (date, reason, history_type, user_id)
+        return [values(obj) + tail for obj in objs]
+
+    def stored_rows(self, stored: Sequence[Mapping[str, Any]], *, history_type: str, user_id: Any, reason: str,
+                    dates: Sequence[dt.datetime]) -> list[tuple[Any, ...]]:
+        """A version of each record from its values as read (attname → value; baselines), dated one by one."""
+        values = _getter(operator.itemgetter, self.tracked)
+        return [values(row) + (date, reason, history_type, user_id)
+                for row, date in zip(stored, dates, strict=True)]
+
+    def insert(self, rows: Sequence[Sequence[Any]]) -> int:
+        return insert_values(self.model, self.fields, rows)
+
+
+# The columns simple_history adds after the tracked fields, in HistoryTable's row order.
+_HISTORY_COLUMNS = ("history_date", "history_change_reason", "history_type", "history_user_id")
+
+
+def _getter(kind: Callable[..., Callable[[Any], Any]], names: Sequence[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """attrgetter/itemgetter for `names` that always answers a tuple (they answer the value itself for one name)."""
+    get = kind(*names)
+    return get if len(names) > 1 else lambda source: (get(source),)
 
 
 def insert_history(
@@ -148,26 +251,12 @@ def insert_history(
     user_id: Any,
     reason: str,
     date: dt.datetime,
-    dates: Sequence[dt.datetime] | None = None,
 ) -> int:
-    """simple_history rows for `objs` (as `bulk_history_create` builds them), inserted without model instances.
-
-    `history_type` is "+" (created) or "~" (changed); `dates`, when given, dates each row (baselines).
-    """
-    manager_name = getattr(model._meta, "simple_history_manager_attribute", None)
-    if not manager_name or not objs:
+    """simple_history rows for `objs` as they are in memory, inserted without model instances."""
+    table = HistoryTable.of(model)
+    if table is None or not objs:
         return 0
-    history_model = getattr(model, manager_name).model
-    tracked = [field.attname for field in history_model.tracked_fields]
-    by_attname = {field.attname: field for field in history_model._meta.concrete_fields}
-    fields = [by_attname[name] for name in tracked] + [
-        by_attname[name] for name in ("history_date", "history_change_reason", "history_type", "history_user_id")
-    ]
-    rows = [
-        [*(getattr(obj, name) for name in tracked), dates[index] if dates else date, reason, history_type, user_id]
-        for index, obj in enumerate(objs)
-    ]
-    return insert_values(history_model, fields, rows)
+    return table.insert(table.rows(objs, history_type=history_type, user_id=user_id, reason=reason, date=date))
 
 
-__all__ = ["insert_history", "insert_objects", "insert_values", "update_fields"]
+__all__ = ["HistoryTable", "insert_history", "insert_objects", "insert_values", "update_fields"]

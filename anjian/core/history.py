@@ -8,14 +8,14 @@ registered, so every change has a version to compare with.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from anjian.core.bulk import insert_history
+from anjian.core.bulk import HistoryTable
 from anjian.core.validation import loaded_values
 
 BASELINE_REASON = gettext_lazy("变更前的登记信息")
@@ -29,44 +29,57 @@ def history_manager(model: type[models.Model]) -> models.Manager | None:
     return getattr(model, attribute) if attribute else None
 
 
+def without_history(objs: Sequence[models.Model]) -> set[Any]:
+    """The primary keys of those of `objs` (stored rows of one model) that have no history row yet; one query per
+    5,000 rows."""
+    if not objs:
+        return set()
+    model = type(objs[0])
+    manager = history_manager(model)
+    if manager is None:
+        return set()
+    pk_name = model._meta.pk.attname
+    keys = [obj.pk for obj in objs]
+    with_history: set[Any] = set()
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start: start + _CHUNK]
+        with_history.update(
+            manager.model._default_manager.filter(**{f"{pk_name}__in": chunk}).values_list(pk_name, flat=True)
+        )
+    return set(keys) - with_history
+
+
+def baseline_rows(table: HistoryTable, objs: Sequence[models.Model], *, now: Any) -> list[tuple[Any, ...]]:
+    """A baseline history row for each of `objs`, from its values as read (ScopedModel keeps them), dated when the
+    record was registered; nobody is named for them."""
+    tracked = set(table.tracked)
+    stored: list[dict[str, Any]] = []
+    for obj in objs:
+        values = loaded_values(obj) or {}
+        if not tracked.issubset(values):  # not read, or read with deferred fields: what is in memory fills in
+            values = {**{name: getattr(obj, name) for name in table.tracked}, **values}
+        stored.append(values)
+    return table.stored_rows(
+        stored, history_type="+", user_id=None, reason=str(BASELINE_REASON),
+        dates=[getattr(obj, "created", None) or now for obj in objs],
+    )
+
+
 def write_baselines(objs: Sequence[models.Model]) -> int:
     """Write a baseline history row, from the values as read, for each of `objs` that has no history yet.
 
     `objs` are rows read from the database (ScopedModel keeps their stored values) about to be changed; returns
-    how many baselines were written. One query per 500 rows finds those without history.
+    how many baselines were written. (A bulk write puts each batch's baselines in the same statement as its
+    history rows: anjian.core.services.scoped_bulk_save.)
     """
     if not objs:
         return 0
-    model = type(objs[0])
-    manager = history_manager(model)
-    if manager is None:
+    table = HistoryTable.of(type(objs[0]))
+    if table is None:
         return 0
-    history_model = manager.model
-    pk_name = model._meta.pk.attname
-    with_history: set = set()
-    keys = [obj.pk for obj in objs]
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start: start + _CHUNK]
-        with_history.update(
-            history_model._default_manager.filter(**{f"{pk_name}__in": chunk}).values_list(pk_name, flat=True)
-        )
-    baselines = []
-    for obj in objs:
-        if obj.pk in with_history:
-            continue
-        stored = loaded_values(obj)
-        baseline = copy.copy(obj)
-        if stored is not None:
-            for attname, value in stored.items():
-                setattr(baseline, attname, value)
-        baselines.append(baseline)
-    # The registered values date from the registration, not from this change; nobody is named for them.
-    now = timezone.now()
-    insert_history(
-        model, baselines, history_type="+", user_id=None, reason=str(BASELINE_REASON), date=now,
-        dates=[getattr(obj, "created", None) or now for obj in baselines],
-    )
-    return len(baselines)
+    missing = without_history(objs)
+    baselines = [obj for obj in objs if obj.pk in missing]
+    return table.insert(baseline_rows(table, baselines, now=timezone.now()))
 
 
-__all__ = ["BASELINE_REASON", "history_manager", "write_baselines"]
+__all__ = ["BASELINE_REASON", "baseline_rows", "history_manager", "without_history", "write_baselines"]

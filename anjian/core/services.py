@@ -18,19 +18,20 @@ from django.utils.translation import gettext as _
 
 from anjian.core import audit
 from anjian.core.attachments import delete_attachments_of, follow_moved_record
-from anjian.core.bulk import insert_history, insert_objects, update_fields
-from anjian.core.history import write_baselines
+from anjian.core.bulk import HistoryTable, insert_objects, update_fields
+from anjian.core.history import baseline_rows, without_history, write_baselines
 from anjian.core.progress import Progress, silent
-from anjian.core.scope import ADD, CHANGE, DELETE, can, can_add, jurisdiction_of, resolve_path
+from anjian.core.scope import ADD, CHANGE, DELETE, Jurisdiction, can, can_add, jurisdiction_of, resolve_path
 from anjian.core.validation import changed_fields, constraint_errors, loaded_values, validate_instance
 
 
-def stored_scope_decision(actor: Any, action: str, obj: models.Model) -> bool:
+def stored_scope_decision(actor: Any, action: str, obj: models.Model, *, reach: Jurisdiction | None = None) -> bool:
     """Whether `actor` may `action` the row as it is stored, which `obj` may have changed in memory.
 
     Each scope path is read from what was loaded: a local value from the stored values, a path through a
     relation from the related object when the relation itself is unchanged. If a relation changed (the record
-    moves to another village), the database answers for the stored row.
+    moves to another village), the database answers for the stored row. `reach` is `jurisdiction_of(actor,
+    action, type(obj))` when the caller decides many rows (a bulk write asks it once, not per row).
     """
     model = type(obj)
     stored = loaded_values(obj)
@@ -52,7 +53,7 @@ def stored_scope_decision(actor: Any, action: str, obj: models.Model) -> bool:
             values[key] = resolve_path(obj, path)
         else:
             return can(actor, action, obj)
-    return jurisdiction_of(actor, action, model).covers(
+    return (reach or jurisdiction_of(actor, action, model)).covers(
         str(values["region_code"]) if values["region_code"] not in (None, "") else None,
         values["enterprise"],
         domain=values["domain"] or None,
@@ -191,14 +192,15 @@ def scoped_bulk_save(
     """`scoped_save` for many rows at once: the same rules, written in bulk, with one audit event (issue 7 item 2).
 
     Each row is new or was read through the gate; the caller has already run the model's field validation
-    (full_clean without database look-ups, as the import's dry run does) and, for the names in `checked`, its
-    uniqueness against the whole table. Here, as in scoped_save: ADD somewhere for new rows; CHANGE on each stored
-    row and only on the fields the role may change; the remaining unique and constraint checks; then the rows are
-    written in batches (bulk insert, and one UPDATE per set of changed fields), their history rows too (with a
-    baseline for records that had none), each saved row is re-checked against the actor's jurisdiction, moved
-    records take their attachments along, and one `audit_action` event records the whole write with its counts.
-    `key`, a unique field every new row carries, lets new rows be inserted without the ORM and their primary keys
-    read back by it (otherwise bulk_create returns them). Everything happens in one transaction: a refused row
+    (full_clean's checks without database look-ups, as the import's dry run runs them through
+    anjian.core.validation.CleanPlan) and, for the names in `checked`, its uniqueness against the whole table.
+    Here, as in scoped_save: ADD somewhere for new rows; CHANGE on each stored row and only on the fields the role
+    may change; the remaining unique and constraint checks; then the rows are written in batches (bulk insert, and
+    one UPDATE per set of changed fields), their history rows too (a record that had none gets a baseline of its
+    stored values, in the same statement as its change), each saved row is re-checked against the actor's
+    jurisdiction, moved records take their attachments along, and one `audit_action` event records the whole
+    write with its counts. `key`, a unique field every new row carries, lets new rows be inserted without the ORM
+    (anjian.core.bulk.insert_objects; otherwise bulk_create). Everything happens in one transaction: a refused row
     (RowRefused, naming its position) or an exception raised by `progress` (anjian.core.progress.Cancelled) leaves
     nothing written.
     """
@@ -209,6 +211,7 @@ def scoped_bulk_save(
     needs_db_checks = bool(model._meta.constraints) or any(
         field.unique and not field.primary_key and field.name not in checked for field in model._meta.concrete_fields
     )
+    change_reach = jurisdiction_of(actor, CHANGE, model)
     for position, obj in enumerate(rows):
         try:
             if obj._state.adding:
@@ -216,7 +219,7 @@ def scoped_bulk_save(
                 if not creates and not can_add(actor, model):
                     raise PermissionDenied(_("您无权新建该记录。"))
             else:
-                if not stored_scope_decision(actor, CHANGE, obj):
+                if not stored_scope_decision(actor, CHANGE, obj, reach=change_reach):
                     raise PermissionDenied(_("您无权修改该记录。"))
                 changed = changed_fields(obj)
                 if not changed:
@@ -237,15 +240,19 @@ def scoped_bulk_save(
     now = timezone.now()
     user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     automatic = [field for field in model._meta.concrete_fields if getattr(field, "auto_now", False)]
+    history = HistoryTable.of(model)
+    changed_rows = [obj for group in updates.values() for _position, obj in group]
     with transaction.atomic():
         done = 0
         progress(done, total, phase)
-        changed_rows = [obj for group in updates.values() for _position, obj in group]
-        result.baselines = write_baselines(changed_rows)
+        # Records changed for the first time get a baseline version of their stored values, written with the
+        # batch's own history rows in one statement (issue 7 item 2).
+        first_change = without_history(changed_rows)
         for start in range(0, len(creates), batch_size):
             batch = [obj for _position, obj in creates[start: start + batch_size]]
             insert_objects(model, batch, key=key)
-            insert_history(model, batch, history_type="+", user_id=user_id, reason=reason, date=now)
+            if history is not None:
+                history.insert(history.rows(batch, history_type="+", user_id=user_id, reason=reason, date=now))
             done += len(batch)
             progress(done, total, phase)
         for changed, group in updates.items():
@@ -256,11 +263,16 @@ def scoped_bulk_save(
                     for field in automatic:
                         setattr(obj, field.attname, now)
                 update_fields(model, batch, fields)
-                insert_history(model, batch, history_type="~", user_id=user_id, reason=reason, date=now)
+                if history is not None:
+                    baselines = [obj for obj in batch if obj.pk in first_change]
+                    history.insert([
+                        *baseline_rows(history, baselines, now=now),
+                        *history.rows(batch, history_type="~", user_id=user_id, reason=reason, date=now),
+                    ])
+                    result.baselines += len(baselines)
                 done += len(batch)
                 progress(done, total, phase)
         add_reach = jurisdiction_of(actor, ADD, model)
-        change_reach = jurisdiction_of(actor, CHANGE, model)
         for position, obj in creates:
             if not add_reach.covers_object(obj):
                 raise RowRefused(position, PermissionDenied(_("保存后的记录超出您的管辖范围，已撤销。")))
