@@ -53,10 +53,11 @@ class HazardsConfig(ModuleConfig):
     def ready(self) -> None:
         super().ready()
         from django.apps import apps
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
 
         from anjian.core import audit
         from anjian.core.services import follow_moves
+        from anjian.hazards import tally
         from anjian.hazards.services import follow_enterprise_save, move_enterprise_hazards
 
         # A hazard copies its enterprise's place on the tree: a move by a service (one save or an import) or by any
@@ -64,6 +65,9 @@ class HazardsConfig(ModuleConfig):
         follow_moves("enterprises.Enterprise", move_enterprise_hazards)
         post_save.connect(follow_enterprise_save, sender=apps.get_model("enterprises", "Enterprise"),
                           dispatch_uid="hazards.follow_enterprise_save")
+        # A deleted hazard leaves the running counts, however it was deleted (the admin, a queryset, a service).
+        post_delete.connect(lambda sender, instance, **kwargs: tally.forget(instance),
+                            sender=apps.get_model("hazards", "Hazard"), weak=False, dispatch_uid="hazards.tally_forget")
 
         # A citizen's report is filed by nobody: its audit event is not one of the model's triage actions.
         audit.register_label("publicreport.submit", _("提交群众举报"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,7 @@ from anjian.core.scope import ADD, CHANGE, DELETE, EXPORT, VIEW, Scope
 from anjian.core.validators import validate_date_in_range, validate_no_control_characters, validate_phone
 from anjian.core.workflow import Transition, Workflow
 from anjian.enterprises.choices import SupervisionDomain
+from anjian.hazards import tally
 from anjian.hazards.choices import (
     ChecklistStatus,
     CheckResult,
@@ -390,7 +391,11 @@ class Hazard(ScopedModel):
         loaded = getattr(self, "_loaded_values", {})
         if self.enterprise_id and (not self.region_code or loaded.get("enterprise_id") != self.enterprise_id):
             self.copy_place()
-        super().save(*args, **kwargs)
+        # The running counts follow every saved hazard, in the same transaction (issue 8 item 7).
+        with transaction.atomic(savepoint=False):
+            before = tally.stored_keys(self, kwargs.get("update_fields"))
+            super().save(*args, **kwargs)
+            tally.follow(before, tally.keys_of(self))
 
     def copy_place(self) -> None:
         """Take the enterprise's village code and domain (a new hazard, or one moved to another enterprise)."""
@@ -402,6 +407,60 @@ class Hazard(ScopedModel):
     def listed(self) -> bool:
         """Under 挂牌督办 now: listed and not yet lifted."""
         return bool(self.supervision_level) and self.lifted_at is None
+
+
+class HazardTally(models.Model):
+    """How many hazards share one place, domain, status, level, overdue flag and 挂牌督办 state (anjian.hazards.tally).
+
+    Derived data, kept exact by anjian.hazards.tally on every write of a hazard: the statistics sum a few thousand
+    of these rows instead of counting a million hazards (issue 8 "Must show": the dashboard under 500 ms). Read only
+    through anjian.hazards.selectors_stats, with the reader's jurisdiction over hazards.
+    """
+
+    region_code = models.CharField(_("所在区划代码"), max_length=12)
+    domain = models.CharField(_("行业领域"), max_length=32)
+    status = models.CharField(_("状态"), max_length=16)
+    level = models.CharField(_("隐患等级"), max_length=8)
+    overdue = models.BooleanField(_("逾期"))
+    listed = models.BooleanField(_("挂牌督办中"))
+    count = models.IntegerField(_("隐患数"), default=0)
+
+    class Meta:
+        verbose_name = _("隐患计数")
+        verbose_name_plural = _("隐患计数")
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "domain", "status", "level", "overdue", "listed"],
+                                    name="hazards_tally_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.domain} {self.status} {self.level}: {self.count}"
+
+
+class HazardDueTally(models.Model):
+    """How many hazards of one town and domain have their deadline on one day, and how many of them were closed on
+    time (the rectification rate's due and on-time counts, issue 8 item 7), kept by anjian.hazards.tally.
+
+    Per town rather than per village: a period's rate then sums at most (towns × domains × days) rows; a village's
+    rate is counted from its hazards directly (a village holds a few thousand).
+    """
+
+    town_code = models.CharField(_("镇街代码"), max_length=12)
+    domain = models.CharField(_("行业领域"), max_length=32)
+    deadline = models.DateField(_("整改期限"))
+    due = models.IntegerField(_("应整改数"), default=0)
+    on_time = models.IntegerField(_("按期整改数"), default=0)
+
+    class Meta:
+        verbose_name = _("隐患到期计数")
+        verbose_name_plural = _("隐患到期计数")
+        constraints = [
+            models.UniqueConstraint(fields=["town_code", "domain", "deadline"], name="hazards_due_tally_key"),
+        ]
+        indexes = [models.Index(fields=["deadline", "town_code"], name="hazards_due_tally_day")]
+
+    def __str__(self) -> str:
+        return f"{self.town_code} {self.domain} {self.deadline}: {self.on_time}/{self.due}"
 
 
 class LadderStep(ScopedModel):

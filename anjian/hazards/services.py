@@ -24,6 +24,7 @@ from anjian.core.scope import ADD
 from anjian.core.services import scoped_save
 from anjian.core.validation import loaded_values
 from anjian.core.workflow import transition
+from anjian.hazards import tally
 from anjian.hazards.choices import HazardLevel, HazardSource, HazardStatus, SupervisionLevel
 from anjian.hazards.ladder import schedule_next_notice
 from anjian.hazards.models import ChecklistItem, Hazard
@@ -85,9 +86,8 @@ def move_enterprise_hazards(enterprise: Any) -> int:
     """An enterprise moved (another village or domain): its hazards' copied place follows, so the new town lists and
     counts them and the old one no longer does (Hazard.region_code, Hazard.domain). Answers how many moved."""
     code = enterprise.region.code if enterprise.region_id else ""
-    return Hazard._base_manager.filter(enterprise_id=enterprise.pk).exclude(
-        region_code=code, domain=enterprise.domain
-    ).update(region_code=code, domain=enterprise.domain)
+    moved = Hazard._base_manager.filter(enterprise_id=enterprise.pk).exclude(region_code=code, domain=enterprise.domain)
+    return tally.update_counted(moved, region_code=code, domain=enterprise.domain)
 
 
 def follow_enterprise_save(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +27,8 @@ from huey.contrib.djhuey import HUEY, db_periodic_task
 from anjian.core import audit
 from anjian.core.bulk import update_fields
 from anjian.core.models import AuditEvent
-from anjian.core.notices import Notice, send_on_commit
+from anjian.core.notices import Notice, send_many_on_commit
+from anjian.hazards import tally
 from anjian.hazards.choices import LadderStepKind
 from anjian.hazards.ladder import NOTIFIED_STATUSES, active_steps, due_on, next_notice_date, offset
 from anjian.hazards.models import Hazard, LadderStep
@@ -35,6 +36,7 @@ from anjian.hazards.models import Hazard, LadderStep
 BATCH_SIZE = 500
 # When the job runs, in the site's time zone (Asia/Shanghai): before the working day, like the expiry reminders.
 RUN_TIME = dt.time(7, 30)
+RECOUNT_TIME = dt.time(3, 10)
 ESCALATE = "hazard.escalate"
 DESCRIPTION_CHARS = 60
 
@@ -56,8 +58,8 @@ def mark_overdue(*, as_of: dt.date) -> tuple[int, int]:
     """Set `overdue` on hazards awaiting rectification past their deadline; clear it on every other (issue 8 item 5)."""
     hazards = Hazard._base_manager
     is_overdue = Q(status__in=NOTIFIED_STATUSES, deadline__lt=as_of)
-    marked = hazards.filter(is_overdue, overdue=False).update(overdue=True)
-    cleared = hazards.filter(overdue=True).exclude(is_overdue).update(overdue=False)
+    marked = tally.update_counted(hazards.filter(is_overdue, overdue=False), overdue=True)
+    cleared = tally.update_counted(hazards.filter(overdue=True).exclude(is_overdue), overdue=False)
     return marked, cleared
 
 
@@ -176,14 +178,16 @@ def run_overdue(*, as_of: dt.date | None = None) -> OverdueRun:
         run.scheduled = fill_schedules(as_of=as_of, steps=steps)
     for batch in due_hazards(as_of=as_of):
         with transaction.atomic():
-            for hazard in batch:
-                _send_due(hazard, as_of=as_of, steps=steps, all_steps=all_steps, run=run)
+            told = [_send_due(hazard, as_of=as_of, steps=steps, all_steps=all_steps, run=run) for hazard in batch]
             update_fields(Hazard, batch, ["next_notice_on", "escalation_level"])
+            # A batch's notices are written together after its commit (one transaction, not one per hazard).
+            send_many_on_commit(actor=None, items=told)
     return run
 
 
 def _send_due(hazard: Hazard, *, as_of: dt.date, steps: Sequence[LadderStep], all_steps: Sequence[LadderStep],
-              run: OverdueRun) -> None:
+              run: OverdueRun) -> tuple[Hazard, list[Notice], str]:
+    """Record the hazard's due steps (its escalations as audit events) and answer what to tell, about whom."""
     due = steps_due(hazard, as_of=as_of, steps=steps)
     notices = []
     for step in due:
@@ -202,16 +206,34 @@ def _send_due(hazard: Hazard, *, as_of: dt.date, steps: Sequence[LadderStep], al
                          data={"key": key, "days": step.days, "deadline": hazard.deadline.isoformat(),
                                "roles": list(step.roles), "level": step.level_label})
     run.hazards += 1
-    send_on_commit(actor=None, obj=hazard, notices=notices, url=hazard.get_absolute_url())
     following = [due_on(step, hazard.deadline) for step in steps if due_on(step, hazard.deadline) > as_of]
     hazard.next_notice_on = min(following, default=None)
+    return hazard, notices, hazard.get_absolute_url()
 
 
-def every_morning(timestamp: dt.datetime) -> bool:
-    """huey's periodic check, asked each minute with huey's clock (naive UTC unless huey is told otherwise)."""
-    aware = timestamp.replace(tzinfo=dt.UTC) if HUEY.utc else timestamp.astimezone()
-    local = timezone.localtime(aware)
-    return (local.hour, local.minute) == (RUN_TIME.hour, RUN_TIME.minute)
+def at_local(moment: dt.time) -> Callable[[dt.datetime], bool]:
+    """huey's periodic check for `moment` in the site's time zone, asked each minute with huey's clock (naive UTC
+    unless huey is told otherwise)."""
+
+    def check(timestamp: dt.datetime) -> bool:
+        aware = timestamp.replace(tzinfo=dt.UTC) if HUEY.utc else timestamp.astimezone()
+        local = timezone.localtime(aware)
+        return (local.hour, local.minute) == (moment.hour, moment.minute)
+
+    return check
+
+
+every_morning = at_local(RUN_TIME)
+# When nobody works: the running counts are made again (`recount_hazards`).
+every_night = at_local(RECOUNT_TIME)
+
+
+@db_periodic_task(every_night)
+def recount_hazards() -> dict[str, int]:
+    """Count every hazard again (anjian.hazards.tally): the services keep the counts exact, and this repairs what a
+    write outside them (a shell, a database restore) may have left behind, within a day."""
+    states, dues = tally.rebuild()
+    return {"state_rows": states, "due_rows": dues}
 
 
 @db_periodic_task(every_morning)

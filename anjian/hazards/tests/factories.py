@@ -7,8 +7,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from anjian.hazards import tally
 from anjian.hazards.choices import ChecklistStatus, HazardLevel, HazardSource, HazardStatus
-from anjian.hazards.models import Checklist, ChecklistItem, Hazard
+from anjian.hazards.models import Checklist, ChecklistItem, Hazard, HazardDueTally, HazardTally
 
 
 def make_checklist(*, code: str = "test-general", items: int = 3, major: tuple[int, ...] = (),
@@ -43,3 +44,21 @@ def make_hazard(enterprise: Any, *, status: str = HazardStatus.REPORTED, level: 
         values.update(closed_at=now)
     values.update(fields)
     return Hazard.objects.create(**values)
+
+
+def counted() -> tuple[dict[tuple, int], dict[tuple, tuple[int, int]]]:
+    """The running counts (anjian.hazards.tally) as they stand, without the keys that count nothing."""
+    states = {
+        (row.region_code, row.domain, row.status, row.level, row.overdue, row.listed): row.count
+        for row in HazardTally.objects.all() if row.count
+    }
+    dues = {(row.town_code, row.domain, row.deadline): (row.due, row.on_time)
+            for row in HazardDueTally.objects.all() if row.due or row.on_time}
+    return states, dues
+
+
+def assert_counts_exact() -> None:
+    """The running counts kept by every write equal the counts made again from the hazards."""
+    kept = counted()
+    tally.rebuild()
+    assert kept == counted()

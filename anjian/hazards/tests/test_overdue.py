@@ -13,8 +13,8 @@ from anjian.core.models import AuditEvent
 from anjian.hazards.choices import HazardStatus, LadderStepKind
 from anjian.hazards.ladder import load_ladder, schedule_next_notice
 from anjian.hazards.models import Hazard, LadderStep
-from anjian.hazards.tasks import every_morning, run_overdue
-from anjian.hazards.tests.factories import make_hazard
+from anjian.hazards.tasks import every_morning, every_night, recount_hazards, run_overdue
+from anjian.hazards.tests.factories import assert_counts_exact, counted, make_hazard
 from anjian.notifications.models import Notification
 from anjian.notifications.reference import load_templates
 
@@ -77,6 +77,7 @@ def test_every_step_once_on_its_day_to_the_right_people(personas, walk):
         assert sent == EXPECTED.get(n, set()), n
         hazard.refresh_from_db()
         assert hazard.overdue is (n > 0), n
+        assert_counts_exact()
     assert hazard.escalation_level == "市"
     assert hazard.next_notice_on is None
     # Each escalation is an audit event of the hazard, once.
@@ -206,6 +207,17 @@ def test_a_reopened_hazard_is_escalated_again_only_for_what_is_new(personas, wal
 def test_the_job_runs_at_half_past_seven_in_dongguan():
     assert every_morning(dt.datetime(2026, 2, 16, 23, 30))  # huey's naive UTC
     assert not every_morning(dt.datetime(2026, 2, 17, 7, 30))
+    assert every_night(dt.datetime(2026, 2, 16, 19, 10))
+
+
+def test_the_nightly_recount_repairs_a_write_outside_the_services(personas):
+    hazard = make_hazard(personas.enterprise_a, status=HazardStatus.RECTIFYING, deadline=DEADLINE)
+    Hazard.objects.filter(pk=hazard.pk).update(status=HazardStatus.CLOSED)  # no service: the counts miss it
+    kept, _dues = counted()
+    assert kept[(hazard.region_code, hazard.domain, HazardStatus.RECTIFYING, "general", False, False)] == 1
+    assert recount_hazards.call_local() == {"state_rows": 1, "due_rows": 1}
+    states, _dues = counted()
+    assert states == {(hazard.region_code, hazard.domain, HazardStatus.CLOSED, "general", False, False): 1}
 
 
 def test_the_default_ladder_is_loaded_once_and_never_overwritten():

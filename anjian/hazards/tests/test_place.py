@@ -8,8 +8,9 @@ import pytest
 from anjian.core.scope import VIEW
 from anjian.core.services import scoped_bulk_save, scoped_save
 from anjian.enterprises.models import Enterprise
+from anjian.hazards import tally
 from anjian.hazards.models import Hazard
-from anjian.hazards.tests.factories import make_hazard
+from anjian.hazards.tests.factories import assert_counts_exact, counted, make_hazard
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,7 @@ def test_hazards_follow_their_enterprise_to_another_town(personas, how):
         enterprise.save()
     hazard.refresh_from_db()
     assert (hazard.region_code, hazard.domain) == (personas.village_b.code, "construction")
+    assert_counts_exact()
     assert hazard.pk in visible_to(personas.town_b_supervisor)
     assert hazard.pk not in visible_to(personas.town_a_supervisor)
 
@@ -50,3 +52,18 @@ def test_a_hazard_moved_to_another_enterprise_takes_its_place(personas):
     hazard.enterprise = personas.enterprise_b
     hazard.save()
     assert Hazard.objects.get(pk=hazard.pk).region_code == personas.village_b.code
+    assert_counts_exact()
+
+
+def test_a_deleted_hazard_leaves_the_counts(personas):
+    kept = make_hazard(personas.enterprise_a, status="closed")
+    make_hazard(personas.enterprise_b, status="rectifying")
+    Hazard.objects.get(pk=kept.pk).delete()
+    Hazard.objects.filter(enterprise=personas.enterprise_b).delete()
+    assert counted() == ({}, {})
+    assert_counts_exact()
+
+
+def test_a_bulk_update_outside_the_counted_fields_is_refused():
+    with pytest.raises(ValueError, match="status"):
+        tally.update_counted(Hazard.objects.all(), status="closed")

@@ -24,7 +24,7 @@ from anjian.core.workflow import IllegalTransition
 from anjian.hazards import services
 from anjian.hazards.choices import HazardLevel, HazardSource, HazardStatus, SupervisionLevel
 from anjian.hazards.models import Hazard
-from anjian.hazards.tests.factories import make_checklist, make_hazard
+from anjian.hazards.tests.factories import assert_counts_exact, make_checklist, make_hazard
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +124,7 @@ def test_every_allowed_transition(personas, clock, sent, action, source):
     assert fresh(saved).status == (step.target or source)
     event = AuditEvent.objects.get(object_id=str(hazard.pk), action=f"hazard.{action}")
     assert event.data["from"] == source and event.data["to"] == (step.target or source)
+    assert_counts_exact()
 
 
 @pytest.mark.parametrize(("action", "state"), REFUSED, ids=[f"{a}-from-{s}" for a, s in REFUSED])

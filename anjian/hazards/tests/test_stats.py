@@ -106,15 +106,33 @@ def test_no_rate_when_nothing_is_due(personas):
     assert totals["due"] == 0 and totals["rate"] is None
 
 
-def test_each_statistic_is_one_query(personas, hazards, django_assert_num_queries):
-    user = personas.town_a_supervisor
+@pytest.mark.parametrize("persona", ["town_a_supervisor", "enterprise_a_user"])
+def test_each_statistic_is_a_fixed_number_of_queries(personas, hazards, django_assert_num_queries, persona):
+    user = getattr(personas, persona)
     user.reach()
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the state counts, the due counts
         selectors_stats.hazard_totals(user=user)
-    with django_assert_num_queries(2):  # the counts grouped by village code, the towns
+    with django_assert_num_queries(3):  # the same grouped by place, the towns
         selectors_stats.totals_by_town(user=user)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         selectors_stats.totals_by_domain(user=user)
+
+
+@pytest.mark.parametrize("persona", ["city_supervisor", "town_a_supervisor", "town_b_supervisor",
+                                     "department_a_supervisor"])
+def test_the_running_counts_and_the_hazards_give_the_same_numbers(personas, hazards, persona):
+    """Whole towns, the city and departments read the running counts (anjian.hazards.tally); the same figures
+    counted from the hazards themselves, for every period and region the page may ask."""
+    user = getattr(personas, persona)
+    for period in (None, selectors_stats.Period(start=dt.date(2025, 1, 1), end=dt.date(2026, 12, 31)),
+                   selectors_stats.Period(start=DEADLINE, end=DEADLINE)):
+        for region in (None, personas.town_a):
+            chosen = period or selectors_stats.Period.this_year()
+            assert selectors_stats._tally_source(user, region, chosen) is not None
+            direct = selectors_stats._hazard_source(user, region, chosen)
+            expected = selectors_stats._finish({**direct.states.aggregate(**direct.state_measures),
+                                                **direct.dues.aggregate(**direct.due_measures)})
+            assert selectors_stats.hazard_totals(user=user, region=region, period=period) == expected
 
 
 def test_the_page_links_each_count_to_the_filtered_list(personas, hazards):
