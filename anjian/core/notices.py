@@ -35,14 +35,17 @@ class Notice:
     context: Mapping[str, Any] = field(default_factory=dict)
 
 
-Sender = Callable[..., None]
+Sender = Callable[..., Any]
 _sender: Sender | None = None
+# Delivers the notices of many records at once, (record, notices, url) each: fewer queries than one call per record.
+_many_sender: Sender | None = None
 
 
-def set_sender(sender: Sender | None) -> None:
-    """Install the function that delivers notices (anjian.notifications does, in its AppConfig.ready)."""
-    global _sender
-    _sender = sender
+def set_sender(sender: Sender | None, *, many: Sender | None = None) -> None:
+    """Install the functions that deliver notices, about one record and about many (anjian.notifications does, in
+    its AppConfig.ready)."""
+    global _sender, _many_sender
+    _sender, _many_sender = sender, many
 
 
 def send_on_commit(*, actor: Any, obj: models.Model, notices: Sequence[Notice], url: str = "") -> None:
@@ -63,17 +66,24 @@ def send_on_commit(*, actor: Any, obj: models.Model, notices: Sequence[Notice], 
 def send_many_on_commit(*, actor: Any, items: Sequence[tuple[models.Model, Sequence[Notice], str]]) -> None:
     """Deliver the notices about many records, (record, notices, url) each, once the current transaction commits.
 
-    For a job that tells people about hundreds of records at once (the overdue run, issue 8 item 5): the deliveries
-    are written in one transaction of their own, each record's in a savepoint, rather than one commit per record. A
-    record whose delivery fails is logged and left out; the others are kept.
+    For a job that tells people about hundreds of records at once (the overdue run, issue 8 item 5): the batch
+    sender writes them together, in one transaction. Should it fail, each record is tried on its own, in a
+    savepoint, so one record's failure is logged and leaves the others delivered.
     """
     items = [(obj, tuple(notices), url) for obj, notices, url in items if notices]
     if not items or _sender is None:
         return
-    sender = _sender
+    sender, many = _sender, _many_sender
 
     def deliver_all() -> None:
         with transaction.atomic():
+            if many is not None:
+                try:
+                    with transaction.atomic():
+                        many(actor=actor, items=items)
+                    return
+                except Exception:
+                    logger.exception("Delivering notices about %d records together failed; one by one", len(items))
             for obj, notices, url in items:
                 try:
                     with transaction.atomic():

@@ -174,37 +174,23 @@ def update_counted(hazards: models.QuerySet, **changes: Any) -> int:
     """`hazards.update(**changes)` with the counts shifted for every row it changes (a bulk UPDATE bypasses save()).
 
     `changes` may set the place (`region_code`, `domain`) and the `overdue` flag: what the overdue job and an
-    enterprise's move change in bulk. The rows are grouped by key before the UPDATE, in the same transaction.
+    enterprise's move change in bulk. The key fields of the rows are read first, in the same transaction, and each
+    row's keys computed as for one save; a plain read (no GROUP BY) lets SQLite's planner take the filter's index
+    (grouping, it scanned a whole million-row index to avoid a sort).
     """
     unknown = set(changes) - {"region_code", "domain", "overdue"}
     if unknown:
         raise ValueError(f"update_counted cannot shift the counts for {sorted(unknown)}")
+    names = sorted(KEY_FIELDS)
     with transaction.atomic():
-        states: Counter[StateKey] = Counter()
-        for row in state_groups(hazards):
-            old = tuple(row[name] for name in STATE_KEY)
-            new = tuple(changes.get(name, row[name]) for name in STATE_KEY)
-            states[_state_key(old)] -= row["n"]
-            states[_state_key(new)] += row["n"]
-        dues: dict[DueKey, list[int]] = {}
-        if "region_code" in changes or "domain" in changes:
-            for row in due_groups(hazards):
-                old_key = (row["town"], row["domain"], row["deadline"])
-                new_key = (town_code(changes.get("region_code", row["town"])), changes.get("domain", row["domain"]),
-                           row["deadline"])
-                for key, sign in ((old_key, -1), (new_key, 1)):
-                    pair = dues.setdefault(key, [0, 0])
-                    pair[0] += sign * row["due"]
-                    pair[1] += sign * (row["on_time"] or 0)
+        shifts: list[tuple[Keys, int]] = []
+        for values in hazards.values_list(*names).iterator(chunk_size=5_000):
+            stored = dict(zip(names, values, strict=True))
+            shifts.append((keys_from(stored), -1))
+            shifts.append((keys_from({**stored, **changes}), 1))
         changed = hazards.update(**changes)
-        _add_states(states)
-        _add_dues(dues)
+        _shift(shifts)
     return changed
-
-
-def _state_key(values: Sequence[Any]) -> StateKey:
-    region_code, domain, status, level, overdue, listed = values
-    return region_code, domain, status, level, bool(overdue), bool(listed)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -272,6 +258,13 @@ def rebuild(*, hazard_model: type[models.Model] | None = None, tally_model: type
             table = quote(model._meta.db_table)
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (the model's own table name, quoted)
             sql, params = grouped.query.sql_with_params()
+            if connection.vendor == "sqlite":
+                # Every row is read: a plain scan of the table, not (as SQLite's planner prefers, to spare a sort)
+                # a walk of an index that fetches each row from the table again: 2.5 s instead of 10 s at 1,000,000.
+                source = f"FROM {quote(hazard_model._meta.db_table)}"
+                if source not in sql:
+                    raise RuntimeError(f"rebuild expected {source!r} in {sql!r}")
+                sql = sql.replace(source, f"{source} NOT INDEXED", 1)
             cursor.execute(f"INSERT INTO {table} ({', '.join(map(quote, columns))}) {sql}", params)
             written.append(cursor.rowcount)
     return written[0], written[1]

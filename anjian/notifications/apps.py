@@ -21,8 +21,8 @@ class NotificationsConfig(ModuleConfig):
 
         from anjian.core.notices import set_sender
         from anjian.notifications.checks import check_sms_gateway
-        from anjian.notifications.services import deliver_notices
+        from anjian.notifications.services import deliver_notice_batch, deliver_notices
 
         # Services and transitions hand their notices to anjian.core.notices; this app delivers them.
-        set_sender(deliver_notices)
+        set_sender(deliver_notices, many=deliver_notice_batch)
         register(check_sms_gateway)

@@ -43,7 +43,7 @@ from anjian.notifications.models import (
     NotificationTemplate,
 )
 from anjian.notifications.rendering import render_text
-from anjian.notifications.selectors import recipients_by_notice
+from anjian.notifications.selectors import recipients_by_record
 
 logger = logging.getLogger(__name__)
 
@@ -156,47 +156,59 @@ def deliver_notices(
     Called after the deciding transaction committed. One notification per person and notice; a notice with a key
     reaches a person once, however often it is sent. Deliveries are queued when these rows have committed.
     """
+    return deliver_notice_batch(actor=actor, items=[(obj, notices, url)])
+
+
+def deliver_notice_batch(
+    *, actor: Any, items: Sequence[tuple[models.Model | None, Sequence[Notice], str]]
+) -> list[Notification]:
+    """`deliver_notices` for many records, (record, notices, url) each, in a fixed number of queries: the batch
+    sender of anjian.core.notices (the overdue job tells about hundreds of hazards each morning, issue 8 item 5)."""
     # The stored text is the site's language, whatever language the person whose decision this was reads.
     with translation.override(settings.LANGUAGE_CODE):
-        return _deliver_notices(actor=actor, obj=obj, notices=notices, url=url)
+        return _deliver_notices(actor=actor, items=items)
 
 
 def _deliver_notices(
-    *, actor: Any, obj: models.Model | None, notices: Sequence[Notice], url: str
+    *, actor: Any, items: Sequence[tuple[models.Model | None, Sequence[Notice], str]]
 ) -> list[Notification]:
-    notices = [notice for notice in notices if notice.kind]
-    recipients = recipients_by_notice(actor=actor, obj=obj, notices=notices) if notices else []
-    # (notice, key, user) for each person each notice reaches, less the keys a person has already had.
+    items = [(obj, [notice for notice in notices if notice.kind], url) for obj, notices, url in items]
+    items = [item for item in items if item[1]]
+    if not items:
+        return []
+    recipients = recipients_by_record(actor=actor, items=[(obj, notices) for obj, notices, _url in items])
+    # (item, notice, key, user) for each person each notice reaches, less the keys a person has already had.
     pairs = []
     seen: set[tuple[int, str]] = set()
-    for notice, users in zip(notices, recipients, strict=True):
-        key = stored_key(notice.key)
-        for user in users:
-            if key and (user.pk, key) in seen:
-                continue
-            seen.add((user.pk, key))
-            pairs.append((notice, key, user))
-    keys = {key for _notice, key, _user in pairs if key}
+    for index, ((_obj, notices, _url), users_by_notice) in enumerate(zip(items, recipients, strict=True)):
+        for notice, users in zip(notices, users_by_notice, strict=True):
+            key = stored_key(notice.key)
+            for user in users:
+                if key and (user.pk, key) in seen:
+                    continue
+                seen.add((user.pk, key))
+                pairs.append((index, notice, key, user))
+    keys = {key for _index, _notice, key, _user in pairs if key}
     if keys:
         written = set(Notification.objects.filter(
-            recipient_id__in={user.pk for _notice, _key, user in pairs}, key__in=keys,
+            recipient_id__in={user.pk for _index, _notice, _key, user in pairs}, key__in=keys,
         ).values_list("recipient_id", "key"))
-        pairs = [(notice, key, user) for notice, key, user in pairs if not key or (user.pk, key) not in written]
+        pairs = [pair for pair in pairs if not pair[2] or (pair[3].pk, pair[2]) not in written]
     if not pairs:
         return []
     templates = {template.kind: template for template in NotificationTemplate.objects.filter(
-        kind__in={notice.kind for notice, _key, _user in pairs})}
-    content_type = ContentType.objects.get_for_model(obj) if obj is not None and obj.pk is not None else None
-    object_id = str(obj.pk) if content_type is not None else ""
-    url = url if len(url) <= URL_MAX_LENGTH else ""
+        kind__in={notice.kind for _index, notice, _key, _user in pairs})}
     texts: dict[int, tuple[str, str]] = {}
     planned = []
-    for notice, key, user in pairs:
+    for index, notice, key, user in pairs:
+        obj, _notices, url = items[index]
+        content_type = ContentType.objects.get_for_model(obj) if obj is not None and obj.pk is not None else None
         if id(notice) not in texts:
             texts[id(notice)] = render_notice(templates.get(notice.kind), notice, obj=obj, actor=actor)
         title, text = texts[id(notice)]
-        planned.append(Notification(recipient=user, kind=notice.kind, title=title, text=text, url=url,
-                                    content_type=content_type, object_id=object_id, key=key))
+        planned.append(Notification(
+            recipient=user, kind=notice.kind, title=title, text=text, url=url if len(url) <= URL_MAX_LENGTH else "",
+            content_type=content_type, object_id=str(obj.pk) if content_type is not None else "", key=key))
     now = timezone.now()
     with transaction.atomic():
         created = _insert(planned)

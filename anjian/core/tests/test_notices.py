@@ -24,12 +24,12 @@ def test_many_records_are_told_after_commit_and_one_failure_keeps_the_others(per
         assert transaction.get_connection().in_atomic_block  # one transaction for the batch
 
     monkeypatch.setattr(notices, "_sender", sender)
+    monkeypatch.setattr(notices, "_many_sender", None)
     told = [(permit, [Notice("permit.submitted", roles=("town_supervisor",))], permit.get_absolute_url())
             for permit in permits]
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            send_many_on_commit(actor=None, items=[*told, (permits[0], [], "")])
-            assert delivered == []  # nothing before the commit
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        send_many_on_commit(actor=None, items=[*told, (permits[0], [], "")])
+        assert delivered == []  # nothing before the commit
     assert len(callbacks) == 1
     assert delivered == [permits[0].pk, permits[2].pk]
 
@@ -38,8 +38,31 @@ def test_a_rolled_back_batch_tells_nobody(personas, monkeypatch, django_capture_
     permit = WorkPermit.objects.create(enterprise=personas.enterprise_a, title="动火作业")
     delivered: list[int] = []
     monkeypatch.setattr(notices, "_sender", lambda **kwargs: delivered.append(kwargs["obj"].pk))
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            send_many_on_commit(actor=None, items=[(permit, [Notice("permit.submitted")], "")])
-            raise RuntimeError("rolled back")
+    monkeypatch.setattr(notices, "_many_sender",
+                        lambda **kwargs: delivered.extend(obj.pk for obj, *_ in kwargs["items"]))
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        send_many_on_commit(actor=None, items=[(permit, [Notice("permit.submitted")], "")])
+        raise RuntimeError("rolled back")
     assert delivered == []
+
+
+def test_the_batch_sender_takes_them_together_and_a_failing_batch_goes_one_by_one(
+        personas, monkeypatch, django_capture_on_commit_callbacks):
+    permits = [WorkPermit.objects.create(enterprise=personas.enterprise_a, title=f"动火作业{n}") for n in range(2)]
+    batches: list[list[int]] = []
+    one_by_one: list[int] = []
+    monkeypatch.setattr(notices, "_sender", lambda **kwargs: one_by_one.append(kwargs["obj"].pk))
+    monkeypatch.setattr(notices, "_many_sender",
+                        lambda **kwargs: batches.append([obj.pk for obj, *_ in kwargs["items"]]))
+    told = [(permit, [Notice("permit.submitted")], "") for permit in permits]
+    with django_capture_on_commit_callbacks(execute=True):
+        send_many_on_commit(actor=None, items=told)
+    assert batches == [[permit.pk for permit in permits]] and one_by_one == []
+
+    def broken(**kwargs):
+        raise RuntimeError("batch failed")
+
+    monkeypatch.setattr(notices, "_many_sender", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_many_on_commit(actor=None, items=told)
+    assert one_by_one == [permit.pk for permit in permits]

@@ -3,14 +3,17 @@ names, each only if allowed to view the record; never the actor."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from anjian.accounts.roles import Role
 from anjian.core.notices import Notice
+from anjian.enterprises.tests.factories import LicenceFactory
 from anjian.notifications.models import Notification
-from anjian.notifications.selectors import recipients_by_notice
+from anjian.notifications.selectors import recipients_by_notice, recipients_by_record
 from anjian.notifications.services import deliver_notices
 from anjian.notifications.tests.support import department_supervisor, expiry_notice
 from anjian.regions.models import Region
@@ -87,3 +90,22 @@ def test_one_query_finds_the_candidates_of_every_role(personas, licence_a):
     assert len(queries) == 1
     assert {"city_supervisor", "town_a_supervisor", "grid_worker_a", "enterprise_a_user"} <= names(users)
     assert "town_b_supervisor" not in names(users)
+
+
+def test_many_records_at_once_reach_whom_each_alone_reaches_in_a_fixed_number_of_queries(
+        personas, licence_a, django_assert_max_num_queries):
+    """The overdue job's batches (issue 8 item 5): the same people as one record at a time, every role and a named
+    user included, with one query for the candidates whatever the number of records."""
+
+    personas.expert_a.assigned_enterprises.add(personas.enterprise_a)
+    licence_b = LicenceFactory(enterprise=personas.enterprise_b, valid_to=dt.date(2026, 3, 1))
+    every_role = Notice("licence.expiring", roles=tuple(Role))
+    named = Notice("licence.expiring", roles=(Role.TOWN_SUPERVISOR,), users=(personas.grid_worker_a.pk,))
+    items = [(licence_a, [every_role, named]), (licence_b, [every_role, named]), (personas.enterprise_b, [named])]
+    alone = [recipients_by_notice(actor=personas.city_admin, obj=obj, notices=notices) for obj, notices in items]
+    with django_assert_max_num_queries(3):  # the candidates, the experts' assignments, (a reach of its own)
+        together = recipients_by_record(actor=personas.city_admin, items=items)
+    assert [[names(users) for users in record] for record in together] == [
+        [names(users) for users in record] for record in alone]
+    assert "expert_a" in names(together[0][0]) and "expert_a" not in names(together[1][0])
+    assert "grid_worker_a" in names(together[0][1]) and "grid_worker_a" not in names(together[1][1])

@@ -64,7 +64,7 @@ def test_a_failing_sender_never_undoes_the_decision(personas, licence_a, monkeyp
     def broken(**kwargs):
         raise RuntimeError("recipient lookup failed")
 
-    monkeypatch.setattr(services, "recipients_by_notice", broken)
+    monkeypatch.setattr(services, "recipients_by_record", broken)
     with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
         renew(licence_a, actor=personas.city_supervisor)
     assert Licence.objects.get(pk=licence_a.pk).valid_to == dt.date(2029, 1, 1)
