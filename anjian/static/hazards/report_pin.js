@@ -85,7 +85,9 @@
     if (marker) {
       marker.setLatLng(latlng);
     } else {
-      marker = L.marker(latlng, { draggable: config.editable, keyboard: false }).addTo(map);
+      marker = L.marker(latlng, {
+        icon: new L.Icon.Default({ className: "anjian-report-pin" }), draggable: config.editable, keyboard: false
+      }).addTo(map);
       marker.on("dragend", function () { place(marker.getLatLng()); });
     }
     record(latlng);
