@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_tables2 as tables
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from anjian.hazards import selectors_spotcheck as selectors
 from anjian.hazards.services_spotcheck import MAX_DRAW, spot_check_draw
+from anjian.hazards.tables import HazardTable
 from anjian.hazards.views import HazardListView
 
 
@@ -34,9 +36,25 @@ class DrawForm(forms.Form):
     size = forms.IntegerField(label=gettext_lazy("抽取数量"), min_value=1, max_value=MAX_DRAW)
 
 
-class SpotCheckListView(HazardListView):
-    """待抽查: the hazards list narrowed to what awaits a spot check, with the draw form above it."""
+class SpotCheckTable(HazardTable):
+    """What a spot check starts from: when the enterprise closed the hazard and who verified it."""
 
+    closed_at = tables.DateTimeColumn(verbose_name=gettext_lazy("销号时间"))
+    verified_by = tables.Column(verbose_name=gettext_lazy("验收人"), order_by=("verified_by__username", "-id"))
+
+    class Meta(HazardTable.Meta):
+        fields = ("description", "enterprise", "town", "found_at", "closed_at", "verified_by")
+        sequence = fields
+        exclude = ("level", "status", "source", "deadline", "supervision")
+
+    def value_closed_at(self, value):
+        return self.value_found_at(value)
+
+
+class SpotCheckListView(HazardListView):
+    """待抽查: the hazards list narrowed to what awaits a spot check, with the draw form beside its title."""
+
+    table_class = SpotCheckTable
     template_name = "hazards/spotcheck_list.html"
     default_order = ("-closed_at", "-id")
 
@@ -46,7 +64,7 @@ class SpotCheckListView(HazardListView):
 
     def get_queryset(self, action: str) -> QuerySet:
         return selectors.spot_checks_pending(user=self.request.user, action=action).select_related(
-            "enterprise", "enterprise__region", "enterprise__region__parent"
+            "enterprise", "enterprise__region", "enterprise__region__parent", "verified_by"
         )
 
     def get_extra_context(self) -> dict[str, Any]:
