@@ -46,14 +46,7 @@
       }
     }).addTo(map);
     ofKind("label").forEach(function (feature) {
-      var text = document.createElement("span");
-      text.textContent = feature.properties.name;
-      var coordinates = feature.geometry.coordinates;
-      L.marker([coordinates[1], coordinates[0]], {
-        icon: L.divIcon({ className: "anjian-pin-label", html: text, iconSize: null }),
-        interactive: false,
-        keyboard: false
-      }).addTo(map);
+      window.anjianTownLabel(feature, "anjian-pin-label").addTo(map);
     });
   }
   fetch(config.geographyUrl, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
