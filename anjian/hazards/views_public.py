@@ -69,7 +69,8 @@ def pin_map_config(*, latitude: Any = None, longitude: Any = None, editable: boo
         else None,
         "editable": editable,
         "text": {
-            "placed": _("已标记位置：纬度 %(lat)s，经度 %(lng)s"),
+            "placed": _("已标记位置：纬度 %(lat)s，经度 %(lng)s") if not editable
+            else _("已标记位置：纬度 %(lat)s，经度 %(lng)s（可拖动标记微调）"),
             "empty": _("未标记。点击地图即可标出隐患所在位置（选填）。"),
             "outside": _("该位置不在东莞市范围内，请在市界内标记。"),
         },

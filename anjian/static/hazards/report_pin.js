@@ -17,7 +17,8 @@
   var bounds = L.latLngBounds(config.bounds);
   container.classList.remove("d-none");
 
-  var map = L.map("report-pin-map", { minZoom: 8, maxZoom: 18, maxBounds: bounds.pad(0.5) });
+  // Half zoom steps let the whole city fill the small map (a whole step leaves it a third of the frame).
+  var map = L.map("report-pin-map", { minZoom: 8, maxZoom: 18, zoomSnap: 0.5, maxBounds: bounds.pad(0.5) });
   map.fitBounds(bounds);
   if (config.tileUrl) {
     L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 18 }).addTo(map);
@@ -92,12 +93,18 @@
 
   if (config.pin) {
     place(L.latLng(config.pin[0], config.pin[1]));
-    if (!config.editable) { map.setView(config.pin, 14); }
+    // Close enough to read the street's surroundings, wide enough to keep the town labels and outlines in view.
+    if (!config.editable) { map.setView(config.pin, 12); }
   } else {
     record(null);
   }
   if (config.editable) {
-    map.on("click", function (event) { place(event.latlng); });
+    map.on("click", function (event) {
+      var first = !marker;
+      place(event.latlng);
+      // A first tap on the whole city is a rough one: come closer so the pin can be dragged to the very spot.
+      if (first && marker && map.getZoom() < 12) { map.setView(event.latlng, 12); }
+    });
     if (clearButton) { clearButton.addEventListener("click", clear); }
   }
 })();
