@@ -75,6 +75,7 @@ class SpotCheckListView(HazardListView):
             "add_url": None,
             "pending": pending,
             "draw_form": DrawForm(initial={"size": default}) if pending else None,
+            "draw_most": min(pending, MAX_DRAW),
             "draw_percent": selectors.DRAW_PERCENT,
         }
 
