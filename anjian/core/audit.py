@@ -73,16 +73,19 @@ def action_label(action: str) -> str:
 
 
 def record_bulk(
-    *, actor: Any, action: str, model: type[models.Model], reason: str = "", data: dict | None = None
+    *, actor: Any, action: str, model: type[models.Model], reason: str = "", data: dict | None = None,
+    summary: str | None = None,
 ) -> AuditEvent:
-    """One AuditEvent for a decision on many rows of `model` at once (an import): each row's change is in its
-    history; this event is placed at the actor's own region, so the actor and those above read it."""
+    """One AuditEvent for a decision on many rows of `model` at once (an import, a random draw): each row's change is
+    in its history; this event is placed at the actor's own region, so the actor and those above read it.
+    `summary` names the decision where it is not an import's counts."""
     region = getattr(actor, "region", None)
     counts = data or {}
-    summary = _("%(records)s：新增 %(created)d，更新 %(updated)d") % {
-        "records": model._meta.verbose_name_plural, "created": counts.get("created", 0),
-        "updated": counts.get("updated", 0),
-    }
+    if summary is None:
+        summary = _("%(records)s：新增 %(created)d，更新 %(updated)d") % {
+            "records": model._meta.verbose_name_plural, "created": counts.get("created", 0),
+            "updated": counts.get("updated", 0),
+        }
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,

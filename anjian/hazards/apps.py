@@ -28,6 +28,9 @@ class HazardsConfig(ModuleConfig):
         NavEntry(_("隐患统计"), "hazards:hazard_stats", "bi-bar-chart", model="hazards.Hazard", roles=REGULATOR_ROLES,
                  order=65),
         NavEntry(_("逾期升级规则"), "hazards:ladderstep_list", "bi-bell", model="hazards.LadderStep", order=74),
+        # Town spot checks of what enterprises closed themselves (issue 8 item 3).
+        NavEntry(_("待抽查"), "hazards:spotcheck_list", "bi-shuffle", model="hazards.Hazard", roles=REGULATOR_ROLES,
+                 order=66),
     )
     api = (
         ApiRoute("hazards", "anjian.hazards.api.views.HazardViewSet", "hazard"),
@@ -73,3 +76,5 @@ class HazardsConfig(ModuleConfig):
         audit.register_label("publicreport.submit", _("提交群众举报"))
         # The overdue job's escalations are audit events of their own (issue 8 item 5), not a workflow action.
         audit.register_label("hazard.escalate", _("隐患逾期升级"))
+        # The random draw of hazards to spot-check (issue 8 item 3) is a decision on many hazards at once.
+        audit.register_label("hazard.spot_check_draw", _("随机抽取待抽查隐患"))

@@ -46,6 +46,12 @@ class PublicReportForm(forms.Form):
     village = forms.ChoiceField(label=gettext_lazy("所在村（社区）"), required=False)
     place = forms.CharField(label=gettext_lazy("具体地点"), max_length=200, required=False,
                             help_text=gettext_lazy("如路名门牌、厂名、车间或楼层，便于核查。"))
+    # The map pin (issue 8 item 6), filled by the page's map (static/hazards/report_pin.js); without JavaScript the
+    # form simply has none.
+    latitude = forms.DecimalField(label=gettext_lazy("地图标记（纬度）"), max_digits=9, decimal_places=6,
+                                  required=False, widget=forms.HiddenInput)
+    longitude = forms.DecimalField(label=gettext_lazy("地图标记（经度）"), max_digits=9, decimal_places=6,
+                                   required=False, widget=forms.HiddenInput)
     description = forms.CharField(
         label=gettext_lazy("举报内容"), max_length=services_public.DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -75,6 +81,11 @@ class PublicReportForm(forms.Form):
         limit = {"count": services_public.MAX_PHOTOS}
         self.fields["photos"].help_text = _("选填，最多 %(count)d 张，JPG 或 PNG 格式。") % limit
         self.fields["town"].choices = town_choices()
+        # A pin alone places the report only where real outlines exist; otherwise the town stays required.
+        self.pin_places_report = services_public.pins_find_regions()
+        self.fields["town"].required = not self.pin_places_report
+        if self.pin_places_report:
+            self.fields["town"].help_text = _("选择镇街，或在下方地图上标出位置。")
         town = str(self.data.get("town", "")) if self.is_bound else ""
         self.fields["village"].choices = village_choices(town)
         # htmx fills the village list when the town changes (no page script: the CSP allows none inline).
@@ -99,15 +110,33 @@ class PublicReportForm(forms.Form):
         data = super().clean()
         if data.get(HONEYPOT_FIELD):
             raise ValidationError(_("提交未通过验证，请刷新页面后重新填写。"))
+        self.check_place(data)
         # The challenge is spent only by an otherwise complete form: a typo elsewhere does not use it up (the page
         # shows a new one anyway).
         if not self.errors and not challenge.check(data.get("challenge_token", ""), data.get("challenge_answer", "")):
             self.add_error("challenge_answer", _("验证码错误或已过期，请填写新图中算式的结果。"))
         return data
 
+    def check_place(self, data: dict[str, Any]) -> None:
+        """The pin inside Dongguan, and a town chosen unless the pin finds one (the same rules as the service's, here
+        so that a wrong place does not spend the challenge)."""
+        try:
+            latitude, longitude = services_public.check_pin(data.get("latitude"), data.get("longitude"))
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field, messages)
+            return
+        if data.get("town") or "town" in self.errors:
+            return
+        if latitude is None:
+            self.add_error("town", _("请选择镇街（园区），或在地图上标出位置。"))
+        elif services_public.region_at_pin(latitude=latitude, longitude=longitude) is None:
+            self.add_error("town", _("无法根据地图标记确定所在镇街，请选择镇街（园区）。"))
+
     @property
     def region_code(self) -> str:
-        return self.cleaned_data.get("village") or self.cleaned_data["town"]
+        """The village or town chosen; empty when the pin is to place the report."""
+        return self.cleaned_data.get("village") or self.cleaned_data.get("town") or ""
 
 
 class TrackingForm(forms.Form):

@@ -512,6 +512,8 @@ class PublicReport(ScopedModel):
     # A town or a village; the regulators of that place triage it.
     region = models.ForeignKey("regions.Region", verbose_name=_("所在镇街或村（社区）"), on_delete=models.PROTECT,
                                related_name="+")
+    # The citizen's optional map pin (issue 8 item 6), inside Dongguan (services_public.check_pin). Shown to the
+    # regulators who triage the report, never on the public tracking page.
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     place = models.CharField(_("地点"), max_length=200, blank=True, validators=[validate_no_control_characters])
@@ -553,6 +555,14 @@ class PublicReport(ScopedModel):
         verbose_name = _("群众举报")
         verbose_name_plural = _("群众举报")
         ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="hazards_report_pin_pair",
+                violation_error_message=_("经纬度须同时填写。"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return _("举报 %(code)s") % {"code": self.tracking_code}

@@ -45,7 +45,9 @@ from anjian.hazards.choices import OPEN_STATUSES, HazardSource, HazardStatus, Pu
 from anjian.hazards.models import Hazard, PublicReport
 from anjian.hazards.services import hazard_report
 from anjian.regions.choices import RegionLevel
-from anjian.regions.models import Region
+from anjian.regions.models import Region, RegionOutline
+from anjian.regions.selectors import region_containing
+from anjian.regions.services import city_bounds
 
 # Tracking codes: 12 characters of an alphabet without look-alikes (no 0/O, 1/I/L), about 59 bits from `secrets`:
 # nobody finds a report by guessing, and a citizen can read the code out over the phone.
@@ -60,6 +62,10 @@ SUBMIT = "submit"
 PHOTOS_FROM_REPORT = "public_report"
 RECEIVED = "publicreport.received"
 RATE_WINDOW_SECONDS = 3600
+COORDINATE_STEP = Decimal("0.000001")
+# About 1 km around the city outline's extent: a phone's GPS (WGS84) and the outline (GCJ-02, regions SOURCES.md)
+# differ by about 500 m, so a pin at the very edge of the city must not be refused for the datum.
+PIN_MARGIN_DEGREES = Decimal("0.01")
 
 # What the public page says of the linked hazard's progress (issue 8 item 6: words, not the hazard's record).
 HAZARD_PROGRESS = {
@@ -146,8 +152,14 @@ def public_regions() -> QuerySet[Region]:
                                  code__range=code_range(city))
 
 
-def _region(value: Any) -> Region:
+def _region(value: Any, *, latitude: Decimal | None = None, longitude: Decimal | None = None) -> Region:
+    """The region named, else the one the pin lies in (real outlines only), else a Chinese refusal."""
     code = value.code if isinstance(value, Region) else str(value or "").strip()
+    if not code and latitude is not None:
+        region = region_at_pin(latitude=latitude, longitude=longitude)
+        if region is None:
+            raise ValidationError({"region": [_("无法根据地图标记确定所在镇街，请选择镇街（园区）。")]})
+        return region
     well_formed = code.isascii() and code.isdigit() and len(code) == 12
     region = public_regions().filter(code=code).first() if well_formed else None
     if region is None:
@@ -155,16 +167,55 @@ def _region(value: Any) -> Region:
     return region
 
 
-def _coordinate(value: Any, *, field: str, low: int, high: int) -> Decimal | None:
-    if value in (None, ""):
-        return None
+def pin_bounds() -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """(west, south, east, north) where a report's map pin may lie: the packaged city outline's extent (lng
+    113.52–114.26, lat 22.65–23.14) widened by PIN_MARGIN_DEGREES."""
+    west, south, east, north = (Decimal(str(value)).quantize(COORDINATE_STEP) for value in city_bounds())
+    return west - PIN_MARGIN_DEGREES, south - PIN_MARGIN_DEGREES, east + PIN_MARGIN_DEGREES, north + PIN_MARGIN_DEGREES
+
+
+def _number(value: Any) -> Decimal | None:
     try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+        number = Decimal(str(value)).quantize(COORDINATE_STEP)
     except ArithmeticError:
-        number = None
-    if number is None or not number.is_finite() or not low <= number <= high:
-        raise ValidationError({field: [_("坐标无效。")]})
-    return number
+        return None
+    return number if number.is_finite() else None
+
+
+def check_pin(latitude: Any, longitude: Any) -> tuple[Decimal | None, Decimal | None]:
+    """The map pin (issue 8 item 6: "place (town or village, or a map pin)") as stored, or (None, None) when there is
+    none. Both coordinates or neither, and inside Dongguan (pin_bounds): a pin elsewhere is a mistake (swapped axes,
+    a click beside the city) that would send a regulator nowhere."""
+    missing = [value in (None, "") for value in (latitude, longitude)]
+    if all(missing):
+        return None, None
+    if any(missing):
+        raise ValidationError({"latitude": [_("经纬度须同时填写。")]})
+    lat, lng = _number(latitude), _number(longitude)
+    west, south, east, north = pin_bounds()
+    errors = {}
+    if lat is None or not south <= lat <= north:
+        errors["latitude"] = [_("纬度须在东莞市范围内（%(low)s–%(high)s）。") % {"low": south, "high": north}]
+    if lng is None or not west <= lng <= east:
+        errors["longitude"] = [_("经度须在东莞市范围内（%(low)s–%(high)s）。") % {"low": west, "high": east}]
+    if errors:
+        raise ValidationError(errors)
+    return lat, lng
+
+
+def pins_find_regions() -> bool:
+    """Whether a pin alone can place a report: only real outlines decide (the 示意 town areas are drawn, never used
+    to decide, architecture "Outlines"). Without them the town must be chosen and the pin is extra information."""
+    return RegionOutline.objects.filter(approximate=False).exists()
+
+
+def region_at_pin(*, latitude: Decimal, longitude: Decimal) -> Region | None:
+    """The village whose real outline holds the pin, else the town's, else None."""
+    for level in (RegionLevel.VILLAGE, RegionLevel.TOWN):
+        region = region_containing(latitude=latitude, longitude=longitude, level=level)
+        if region is not None and public_regions().filter(pk=region.pk).exists():
+            return region
+    return None
 
 
 def check_photos(photos: Sequence[Any]) -> list[Any]:
@@ -206,7 +257,8 @@ def public_report_submit(
 ) -> PublicReport:
     """Record a citizen's report (issue 8 item 6) and answer it; its `tracking_code` is what the citizen keeps.
 
-    No actor: the public has no account. `region` is a Dongguan town or village (a Region or its code). All or
+    No actor: the public has no account. `region` is a Dongguan town or village (a Region or its code); it may be
+    left empty when the map pin (`latitude`, `longitude`, inside Dongguan) lies in a real outline. All or
     nothing: a refused photo or field writes no report and no file. The audit event `publicreport.submit` names
     the report only (not the contact, not the address it came from); the client address is used by the callers'
     rate limit and not stored. The town supervisors of the place are told once the report is committed.
@@ -219,16 +271,14 @@ def public_report_submit(
     elif len(description) > DESCRIPTION_MAX_LENGTH:
         errors["description"] = [_("举报内容不能超过 %(limit)d 个字。") % {"limit": DESCRIPTION_MAX_LENGTH}]
     try:
-        region = _region(region)
+        latitude, longitude = check_pin(latitude, longitude)
     except ValidationError as error:
         errors.update(error.message_dict)
-    for name, value, low, high in (("latitude", latitude, -90, 90), ("longitude", longitude, -180, 180)):
-        try:
-            _coordinate(value, field=name, low=low, high=high)
-        except ValidationError as error:
-            errors.update(error.message_dict)
-    if (latitude in (None, "")) != (longitude in (None, "")):
-        errors.setdefault("latitude", [_("经纬度须同时填写。")])
+        latitude = longitude = None
+    try:
+        region = _region(region, latitude=latitude, longitude=longitude)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     try:
         files = check_photos(photos)
     except ValidationError as error:
@@ -237,8 +287,7 @@ def public_report_submit(
         raise ValidationError(errors)
     report = PublicReport(
         region=region, description=description, place=str(place or "").strip(), contact=str(contact or "").strip(),
-        latitude=_coordinate(latitude, field="latitude", low=-90, high=90),
-        longitude=_coordinate(longitude, field="longitude", low=-180, high=180),
+        latitude=latitude, longitude=longitude,
         submitted_at=now or timezone.now(), status=PublicReportStatus.PENDING,
     )
     for _attempt in range(5):

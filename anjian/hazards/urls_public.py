@@ -8,6 +8,7 @@ from anjian.hazards import views_public as views
 urlpatterns = [
     path("public/report/", views.PublicReportView.as_view(), name="public_report"),
     path("public/report/villages/", views.PublicReportVillagesView.as_view(), name="public_report_villages"),
+    path("public/report/map/", views.PublicReportMapView.as_view(), name="public_report_map"),
     path("public/report/challenge/", views.PublicReportChallengeView.as_view(), name="public_report_challenge"),
     path("public/track/", views.PublicReportTrackView.as_view(), name="public_report_track"),
     path("public-reports/", views.PublicReportListView.as_view(), name="publicreport_list"),

@@ -33,6 +33,7 @@ from anjian.hazards import selectors_stats
 from anjian.hazards.choices import HazardLevel, HazardStatus, LadderStepKind
 from anjian.hazards.ladder import LADDER_ROLES, ladder_step_save
 from anjian.hazards.models import LadderStep
+from anjian.hazards.selectors_spotcheck import may_spot_check
 
 ROLE_LABELS = dict(Role.choices)
 
@@ -198,6 +199,8 @@ def hazard_stats(request: HttpRequest) -> HttpResponse:
         "towns": towns,
         "domains": domains,
         "status_labels": [status.label for status in HazardStatus],
+        # 待抽查 (issue 8 item 3) is reached from here too, by those who spot-check.
+        "may_spot_check": may_spot_check(user),
     }
     return render(request, "hazards/stats_page.html", context)
 

@@ -10,19 +10,23 @@ The regulators' pages are the kit's generic list, detail and action views under 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import cache_control
 
 from anjian.core.network import client_ip
 from anjian.core.privacy import mask_phone
@@ -35,7 +39,7 @@ from anjian.core.views import (
     add_validation_error,
 )
 from anjian.core.workflow import ATTACHMENTS_FIELD
-from anjian.hazards import challenge, services_public
+from anjian.hazards import challenge, selectors_public, services_public
 from anjian.hazards.filtersets_public import PublicReportFilterSet
 from anjian.hazards.forms_public import PublicReportAcceptForm, PublicReportForm, TrackingForm, village_choices
 from anjian.hazards.models import PublicReport
@@ -43,11 +47,34 @@ from anjian.hazards.tables_public import PublicReportTable
 from anjian.regions.selectors import region_choices
 
 NOT_FOUND = "not_found"
+# The pin map's background changes only when outlines are loaded: an hour in the browser's cache is plenty.
+MAP_MAX_AGE = 3600
 
 
 def private(response: HttpResponse) -> HttpResponse:
     patch_cache_control(response, no_store=True, private=True)
     return response
+
+
+def pin_map_config(*, latitude: Any = None, longitude: Any = None, editable: bool) -> dict[str, Any]:
+    """What static/hazards/report_pin.js reads (json_script): the offline background, the intranet tile server when
+    one is configured (as the enterprise map), the bounds a pin must keep to, and the pin already placed."""
+    west, south, east, north = services_public.pin_bounds()
+    return {
+        "geographyUrl": reverse("hazards:public_report_map"),
+        "tileUrl": settings.ANJIAN_MAP_TILE_URL,
+        "tileAttribution": settings.ANJIAN_MAP_TILE_ATTRIBUTION,
+        "bounds": [[float(south), float(west)], [float(north), float(east)]],
+        "pin": [float(latitude), float(longitude)] if latitude not in (None, "") and longitude not in (None, "")
+        else None,
+        "editable": editable,
+        "text": {
+            "placed": _("已标记位置：纬度 %(lat)s，经度 %(lng)s") if not editable
+            else _("已标记位置：纬度 %(lat)s，经度 %(lng)s（可拖动标记微调）"),
+            "empty": _("未标记。点击地图即可标出隐患所在位置（选填）。"),
+            "outside": _("该位置不在东莞市范围内，请在市界内标记。"),
+        },
+    }
 
 
 # ---- the citizen's pages -----------------------------------------------------------------------------------------
@@ -64,8 +91,11 @@ class PublicReportView(View):
     template_name = "hazards/public_report_form.html"
 
     def render_form(self, form: PublicReportForm, *, status: int = 200, limited: str = "") -> HttpResponse:
+        typed = form.data if form.is_bound else form.initial
+        pin = pin_map_config(latitude=_decimal_or_none(typed.get("latitude")),
+                             longitude=_decimal_or_none(typed.get("longitude")), editable=True)
         context = {"form": form, "challenge": challenge.new_challenge(), "limited": limited,
-                   "max_photos": services_public.MAX_PHOTOS}
+                   "max_photos": services_public.MAX_PHOTOS, "pin_config": pin}
         return private(render(self.request, self.template_name, context, status=status))
 
     def get(self, request):
@@ -87,7 +117,8 @@ class PublicReportView(View):
         try:
             report = services_public.public_report_submit(
                 region=form.region_code, description=data["description"], place=data.get("place", ""),
-                contact=data.get("contact", ""), photos=data.get("photos") or [], client_ip=address,
+                contact=data.get("contact", ""), latitude=data.get("latitude"), longitude=data.get("longitude"),
+                photos=data.get("photos") or [], client_ip=address,
             )
         except ValidationError as error:
             add_validation_error(form, error)
@@ -98,12 +129,32 @@ class PublicReportView(View):
     def rate_limited(self, wait: int) -> HttpResponse:
         # What was typed comes back as initial values: an unbound form, validated by nobody (validating would
         # spend the challenge).
-        typed = {key: self.request.POST.get(key, "") for key in ("town", "village", "place", "description", "contact")}
+        typed = {key: self.request.POST.get(key, "")
+                 for key in ("town", "village", "place", "latitude", "longitude", "description", "contact")}
         form = PublicReportForm(initial=typed)
         form.fields["village"].choices = village_choices(typed["town"])
         response = self.render_form(form, status=429, limited=services_public.rate_message(wait))
         response["Retry-After"] = str(wait)
         return response
+
+
+def _decimal_or_none(value: Any) -> Decimal | None:
+    """A typed coordinate for redrawing the pin after a refused form; anything else is no pin."""
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
+
+
+@method_decorator(login_not_required, name="dispatch")
+@method_decorator(cache_control(public=True, max_age=MAP_MAX_AGE), name="dispatch")
+class PublicReportMapView(View):
+    """The pin map's background as GeoJSON (public geography; the same for everyone, so browsers may keep it)."""
+
+    def get(self, request):
+        return JsonResponse(selectors_public.report_map_geography(), content_type="application/geo+json",
+                            json_dumps_params={"separators": (",", ":"), "ensure_ascii": False})
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -196,8 +247,11 @@ class PublicReportDetailView(PublicReportQuerySetMixin, ObjectDetailView):
             except NoReverseMatch:
                 # The hazard pages are another part of the app; until they answer, the hazard is named, not linked.
                 hazard_url = None
+        pin = None
+        if obj.latitude is not None and obj.longitude is not None:
+            pin = pin_map_config(latitude=obj.latitude, longitude=obj.longitude, editable=False)
         return {"contact": contact, "region_name": obj.region.full_name, "hazard_visible": hazard_visible,
-                "hazard_url": hazard_url}
+                "hazard_url": hazard_url, "pin_config": pin}
 
 
 class PublicReportActionView(PublicReportQuerySetMixin, ObjectActionView):
@@ -224,5 +278,5 @@ class PublicReportActionView(PublicReportQuerySetMixin, ObjectActionView):
 
 __all__ = [
     "PublicReportActionView", "PublicReportChallengeView", "PublicReportDetailView", "PublicReportListView",
-    "PublicReportTrackView", "PublicReportVillagesView", "PublicReportView",
+    "PublicReportMapView", "PublicReportTrackView", "PublicReportVillagesView", "PublicReportView",
 ]

@@ -6,6 +6,7 @@ import csv
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,16 @@ def city_outline() -> dict | None:
     if not path.is_file():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def city_bounds() -> tuple[float, float, float, float]:
+    """(west, south, east, north) of the city outline; geometry.DONGGUAN_EXTENT when the file is missing. Read once
+    per process: the packaged file changes only with a release."""
+    outline = city_outline()
+    if outline is None:
+        return geo.DONGGUAN_EXTENT
+    return geo.bbox(outline["geometry"])
 
 
 def _town_centres() -> dict[str, tuple[Decimal, Decimal]]:

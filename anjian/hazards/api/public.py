@@ -2,8 +2,9 @@
 
 Two collections:
 
-- `/api/v1/public-reports/`: the public's, without login. `POST` with `region` (a town or village code),
-  `description`, optional `place`, `contact`, `latitude`/`longitude` and `photos` (multipart, repeated) answers 201
+- `/api/v1/public-reports/`: the public's, without login. `POST` with `region` (a town or village code; may be
+  left out when the pin lies in a real outline), `description`, optional `place`, `contact`, `latitude`/`longitude`
+  (the map pin, inside Dongguan) and `photos` (multipart, repeated) answers 201
   `{"tracking_code": ...}`; `GET /api/v1/public-reports/<tracking_code>/` answers the report's status and nothing
   personal. An unknown and a malformed code both answer 404 with the same body. The POST is rate-limited per
   client address (ANJIAN_PUBLIC_REPORT_LIMIT an hour, every POST counts, shared with the web form): 429 in the
@@ -55,14 +56,18 @@ class PublicReportRateThrottle(BaseThrottle):
 
 
 class PublicReportSubmitSerializer(serializers.Serializer):
-    region = serializers.CharField(label=gettext_lazy("镇街或村（社区）区划代码"), max_length=12)
+    region = serializers.CharField(
+        label=gettext_lazy("镇街或村（社区）区划代码"), max_length=12, required=False, allow_blank=True,
+        help_text=gettext_lazy("必填，除非经纬度落在已导入的镇街或村（社区）边界内（据此确定所在地）。"),
+    )
     description = serializers.CharField(label=gettext_lazy("举报内容"),
                                         max_length=services_public.DESCRIPTION_MAX_LENGTH)
     place = serializers.CharField(label=gettext_lazy("具体地点"), max_length=200, required=False, allow_blank=True)
     contact = serializers.CharField(label=gettext_lazy("联系电话"), max_length=50, required=False, allow_blank=True,
                                     help_text=gettext_lazy("选填，仅供处理人员核实情况，不会公开。"))
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
-                                        min_value=-90, max_value=90, label=gettext_lazy("纬度"))
+                                        min_value=-90, max_value=90, label=gettext_lazy("纬度"),
+                                        help_text=gettext_lazy("地图标记，须与经度同时填写，在东莞市范围内。"))
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
                                          min_value=-180, max_value=180, label=gettext_lazy("经度"))
     photos = serializers.ListField(child=serializers.FileField(), required=False, allow_empty=True,
@@ -118,7 +123,7 @@ class PublicReportPublicViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet
         body.is_valid(raise_exception=True)
         values = body.validated_data
         report = services_public.public_report_submit(
-            region=values["region"], description=values["description"], place=values.get("place", ""),
+            region=values.get("region", ""), description=values["description"], place=values.get("place", ""),
             contact=values.get("contact", ""), latitude=values.get("latitude"), longitude=values.get("longitude"),
             photos=values.get("photos") or [], client_ip=client_ip(request),
         )

@@ -2,10 +2,11 @@
 code), in Chromium through Playwright against a live server.
 
 A citizen on a phone, without an account, goes from the login page to 我要举报, picks the town and then the village
-(htmx fills the second list), describes the hazard, adds a photo, answers the challenge picture and gets the
-tracking code. The town supervisor, told by the bell, opens the report with its photo and accepts it, recording a
-hazard at an enterprise of the town. The citizen's tracking page then says 已受理 and the hazard's progress, and
-never the contact. Screenshots (phone and desktop) go to /tmp/hz-shots (ANJIAN_SHOTS_DIR overrides).
+(htmx fills the second list), drops a pin on the offline map, describes the hazard, adds a photo, answers the
+challenge picture and gets the tracking code. The town supervisor, told by the bell, opens the report with its photo
+and its pin on the map, and accepts it, recording a hazard at an enterprise of the town. The citizen's tracking page
+then says 已受理 and the hazard's progress, and never the contact nor the pin. Screenshots (phone and desktop) go
+to /tmp/hz-shots (ANJIAN_SHOTS_DIR overrides).
 
 Run: .venv/bin/python -m pytest -m browser anjian/hazards/tests/test_browser_public.py
 """
@@ -91,6 +92,17 @@ def test_a_citizen_reports_and_follows_it(live_server, browse, personas, tmp_pat
         "document.querySelectorAll('#id_village option').length > 1", timeout=10_000)
     phone.select_option("#id_village", p.village_a.code)
     phone.fill("#id_place", "工业路8号后门")
+    # The map pin (issue 8 item 6): a tap on the offline map drops it and fills the hidden coordinates.
+    pin_map = phone.locator("#report-pin-map")
+    pin_map.scroll_into_view_if_needed()
+    assert phone.locator("[data-testid=report-pin]").is_visible()
+    phone.wait_for_function("document.querySelectorAll('#report-pin-map path.leaflet-interactive, "
+                            "#report-pin-map svg path').length > 0", timeout=10_000)
+    box = pin_map.bounding_box()
+    pin_map.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
+    assert phone.locator(".leaflet-marker-icon.anjian-report-pin").count() == 1
+    assert phone.locator("#id_latitude").input_value() and phone.locator("#id_longitude").input_value()
+    assert phone.locator("#report-pin-status").inner_text().startswith("已标记位置")
     phone.fill("#id_description", "仓库门口堆放几十桶油漆，旁边有人抽烟，没有灭火器")
     phone.set_input_files("#id_photos", photo(tmp_path))
     phone.fill("#id_contact", CONTACT)
@@ -102,6 +114,8 @@ def test_a_citizen_reports_and_follows_it(live_server, browse, personas, tmp_pat
     assert "验证码错误或已过期" in phone.locator("#form-error-summary").inner_text()
     assert not PublicReport.objects.exists()
     assert phone.locator("#id_description").input_value().startswith("仓库门口")
+    # The pin survives the refusal: drawn again from what was sent.
+    assert phone.locator(".leaflet-marker-icon.anjian-report-pin").count() == 1
     phone.set_input_files("#id_photos", photo(tmp_path))
     answer_challenge(phone)
     phone.locator("[data-testid=submit-report]").click()
@@ -111,6 +125,7 @@ def test_a_citizen_reports_and_follows_it(live_server, browse, personas, tmp_pat
     shot(phone, "public-02-phone-code")
     report = PublicReport.objects.get()
     assert report.region == p.village_a and report.contact == CONTACT
+    assert report.latitude is not None and report.longitude is not None
 
     # The town supervisor: told by the bell, opens the report and its photo, accepts it with a new hazard.
     desk = browse(DESKTOP)
@@ -124,6 +139,9 @@ def test_a_citizen_reports_and_follows_it(live_server, browse, personas, tmp_pat
     desk.wait_for_load_state()
     assert CONTACT in desk.locator("[data-testid=report-contact]").inner_text()
     assert desk.locator("[data-testid=attachment-photos] img").count() == 1
+    # The regulator sees where the citizen put the pin.
+    assert desk.locator("[data-testid=report-pin]").is_visible()
+    assert desk.locator(".leaflet-marker-icon.anjian-report-pin").count() == 1
     shot(desk, "public-04-desktop-detail")
     desk.locator("[data-testid=object-actions]").get_by_role("link", name="受理", exact=True).click()
     desk.wait_for_load_state()
@@ -153,8 +171,9 @@ def test_a_citizen_reports_and_follows_it(live_server, browse, personas, tmp_pat
     assert phone.locator("[data-testid=hazard-progress]").inner_text().startswith("已立案，待整改")
     assert "责令企业清理油漆" in phone.locator("[data-testid=tracking-reply]").inner_text()
     body = phone.locator("body").inner_text()
-    for secret in (CONTACT, p.enterprise_a.name, p.town_a_supervisor.username):
+    for secret in (CONTACT, p.enterprise_a.name, p.town_a_supervisor.username, f"{report.latitude:.3f}"):
         assert secret not in body
+    assert phone.locator("#report-pin-map").count() == 0
     # Nothing spills sideways on the phone.
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(phone, "public-06-phone-tracking")

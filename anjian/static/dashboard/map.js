@@ -283,14 +283,8 @@
           }).addTo(map);
         });
         labels.forEach(function (feature) {
-          var text = document.createElement("span");
-          text.textContent = feature.properties.name;
+          window.anjianTownLabel(feature, "anjian-town-label").addTo(map);
           var coordinates = feature.geometry.coordinates;
-          L.marker([coordinates[1], coordinates[0]], {
-            icon: L.divIcon({ className: "anjian-town-label", html: text, iconSize: null }),
-            interactive: false,
-            keyboard: false
-          }).addTo(map);
           if (!backgroundBounds) { backgroundBounds = L.latLngBounds([]); }
           backgroundBounds.extend([coordinates[1], coordinates[0]]);
         });
