@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hazards', '0003_hazard_place'),
+        ('hazards', '0004_hazard_tally'),
     ]
 
     operations = [
