@@ -43,6 +43,21 @@ from anjian.hazards.choices import (
 # Checklists (排查清单): reference data, versioned; a published version is never changed in place.
 
 
+def checklist_policy(*own_actions: str) -> dict[str, frozenset[str]]:
+    """Who keeps the checklists and their items (issue 8 item 1): the city's regulators create and version them
+    (with the model's `own_actions`, e.g. publishing); towns and departments read and export them; whoever checks
+    or is checked reads them."""
+    return {
+        Role.CITY_ADMIN: defaults(Role.CITY_ADMIN, *own_actions),
+        Role.CITY_SUPERVISOR: defaults(Role.CITY_SUPERVISOR, DELETE, *own_actions),
+        Role.TOWN_SUPERVISOR: frozenset({VIEW, EXPORT}),
+        Role.DEPARTMENT_SUPERVISOR: frozenset({VIEW, EXPORT}),
+        Role.GRID_WORKER: frozenset({VIEW}),
+        Role.ENTERPRISE_USER: frozenset({VIEW}),
+        Role.EXPERT: frozenset({VIEW}),
+    }
+
+
 class Checklist(ScopedModel):
     """One version of a checklist. `code` names the checklist across its versions."""
 
@@ -65,15 +80,7 @@ class Checklist(ScopedModel):
 
     scope: ClassVar[Scope] = Scope(shared=True)
     actions: ClassVar[dict[str, Any]] = {"publish": _("发布"), "retire": _("停用")}
-    policy: ClassVar[dict[str, frozenset[str]]] = {
-        Role.CITY_ADMIN: defaults(Role.CITY_ADMIN, "publish", "retire"),
-        Role.CITY_SUPERVISOR: defaults(Role.CITY_SUPERVISOR, DELETE, "publish", "retire"),
-        Role.TOWN_SUPERVISOR: frozenset({VIEW, EXPORT}),
-        Role.DEPARTMENT_SUPERVISOR: frozenset({VIEW, EXPORT}),
-        Role.GRID_WORKER: frozenset({VIEW}),
-        Role.ENTERPRISE_USER: frozenset({VIEW}),
-        Role.EXPERT: frozenset({VIEW}),
-    }
+    policy: ClassVar[dict[str, frozenset[str]]] = checklist_policy("publish", "retire")
     workflow = Workflow("status", [
         Transition("publish", (ChecklistStatus.DRAFT,), ChecklistStatus.PUBLISHED),
         Transition("retire", (ChecklistStatus.PUBLISHED,), ChecklistStatus.RETIRED, reason=True),
@@ -114,15 +121,7 @@ class ChecklistItem(ScopedModel):
     provisional = models.BooleanField(_("待核实"), default=False)
 
     scope: ClassVar[Scope] = Scope(shared=True)
-    policy: ClassVar[dict[str, frozenset[str]]] = {
-        Role.CITY_ADMIN: defaults(Role.CITY_ADMIN),
-        Role.CITY_SUPERVISOR: defaults(Role.CITY_SUPERVISOR, DELETE),
-        Role.TOWN_SUPERVISOR: frozenset({VIEW, EXPORT}),
-        Role.DEPARTMENT_SUPERVISOR: frozenset({VIEW, EXPORT}),
-        Role.GRID_WORKER: frozenset({VIEW}),
-        Role.ENTERPRISE_USER: frozenset({VIEW}),
-        Role.EXPERT: frozenset({VIEW}),
-    }
+    policy: ClassVar[dict[str, frozenset[str]]] = checklist_policy()
 
     class Meta:
         verbose_name = _("检查项")
