@@ -107,9 +107,10 @@ def hazard_save(*, actor: Any, hazard: Hazard, reason: str = "", attachments: Se
     The stored row is read through the gate for CHANGE under a lock: its status and finder decide whether `actor`
     may correct it now (anjian.hazards.corrections), so a correction racing an assignment is refused once the
     assignment has committed. The role's fields come first (Hazard.editable_fields: a refused field is a 403, as
-    everywhere); then a level raised to 重大 needs, as in a report, a 判定标准 item that makes it so (which raises it
-    by itself) or a reason. scoped_save re-checks, saves and writes `hazard.update`, shown with the hazard's history;
-    `attachments` (more photos of what was found) are stored with it, or none, and audited as `hazard.attach`.
+    everywhere); then a level raised to 重大 needs, as in a report, a 判定标准 item that makes it so (choosing one
+    raises it by itself) or a reason. scoped_save re-checks, saves and writes `hazard.update`, shown with the
+    hazard's history; `attachments` (more photos of what was found) are stored with it, or none, and audited as
+    `hazard.attach`.
     """
     if hazard.pk is None:
         return hazard_report(actor=actor, hazard=hazard, source=hazard.source or HazardSource.OTHER, reason=reason,
@@ -124,9 +125,10 @@ def hazard_save(*, actor: Any, hazard: Hazard, reason: str = "", attachments: Se
         refusal = correction_refusal(actor, status=stored["status"], found_by_id=stored["found_by_id"])
         if refusal is not None:
             raise PermissionDenied(refusal)
-        check_editable_fields(actor, hazard, changed_fields(hazard))
+        changed = changed_fields(hazard) or []
+        check_editable_fields(actor, hazard, changed)
         criterion = hazard.criterion_item if hazard.criterion_item_id else None
-        if criterion is not None and criterion.major:
+        if "criterion_item" in changed and criterion is not None and criterion.major:
             hazard.level = HazardLevel.MAJOR
         raised = hazard.level == HazardLevel.MAJOR and stored["level"] != HazardLevel.MAJOR
         if raised and (criterion is None or not criterion.major) and not reason.strip():

@@ -148,6 +148,9 @@ def test_a_major_criterion_item_makes_it_major_as_in_a_report(personas):
     hazard_save(actor=personas.city_supervisor, hazard=corrected(hazard, criterion_item=item))
     row = read(hazard)
     assert row.level == HazardLevel.MAJOR and row.criterion_item == item
+    # The criterion raises the level when it is chosen, not on every later correction: a regulator may still lower it.
+    hazard_save(actor=personas.city_supervisor, hazard=corrected(hazard, level=HazardLevel.GENERAL), reason="复核")
+    assert read(hazard).level == HazardLevel.GENERAL
 
 
 # --- the pages -----------------------------------------------------------------------------------------------------
