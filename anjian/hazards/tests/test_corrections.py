@@ -175,9 +175,16 @@ def test_the_enterprise_corrects_on_the_page_with_photos_and_the_history_shows_i
     client = login(personas.enterprise_a_user)
     form = client.get(edit_url(hazard)).content.decode()
     assert 'name="photos"' in form and 'name="level"' not in form and 'name="criterion_item"' not in form
-    response = client.post(edit_url(hazard), {
-        "place": "二号车间", "description": "配电箱门锁损坏", "category": "site_other", "reason": "补充照片",
-        "photos": [photo()]})
+    response = client.post(
+        edit_url(hazard),
+        {
+            "place": "二号车间",
+            "description": "配电箱门锁损坏",
+            "category": "site_other",
+            "reason": "补充照片",
+            "photos": [photo()],
+        },
+    )
     assert response.status_code == 302
     assert read(hazard).description == "配电箱门锁损坏"
     assert Attachment.objects.filter(object_id=str(hazard.pk), purpose="correction").count() == 1
@@ -195,8 +202,10 @@ def test_a_grid_worker_may_not_open_the_edit_page_of_someone_elses_hazard(person
 def test_the_regulators_form_asks_a_reason_for_a_major_level(personas):
     hazard = make_hazard(personas.enterprise_a)
     client = login(personas.town_a_supervisor)
-    response = client.post(edit_url(hazard), {
-        "place": "一号车间", "description": hazard.description, "category": hazard.category, "level": "major"})
+    response = client.post(
+        edit_url(hazard),
+        {"place": "一号车间", "description": hazard.description, "category": hazard.category, "level": "major"},
+    )
     assert response.status_code == 200 and "判定依据" in response.content.decode()
     assert read(hazard).level == HazardLevel.GENERAL
 
