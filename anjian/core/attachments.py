@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import unicodedata
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from io import BytesIO
@@ -462,6 +462,25 @@ def attach(
                              error_field=error_field)
 
 
+# What a model's app holds against a direct upload the gate allows (a hazard's finder once rectification is assigned,
+# issue 8 item 3): rule(user, record) → a refusal or None, registered from the app's AppConfig.ready (like
+# anjian.core.services.follow_moves), asked by the panel and by every direct upload, UI and API alike.
+_UPLOAD_RULES: dict[str, Callable[[Any, models.Model], str | None]] = {}
+
+
+def refuse_uploads(model_label: str, rule: Callable[[Any, models.Model], str | None]) -> None:
+    """Ask `rule(user, record)` before a direct upload to a record of `model_label` ("app_label.Model")."""
+    _UPLOAD_RULES[model_label] = rule
+
+
+def upload_refusal(user: Any, obj: models.Model) -> str | None:
+    """Why `user` may not upload files to `obj` directly now (None: they may): CHANGE, then the model's own rule."""
+    if not allows(user, CHANGE, obj):
+        return _("您无权为该记录上传附件。")
+    rule = _UPLOAD_RULES.get(obj._meta.label)
+    return rule(user, obj) if rule is not None else None
+
+
 def attachment_upload(
     *,
     actor: Any,
@@ -474,8 +493,9 @@ def attachment_upload(
     """A direct upload (the attachments panel, the API): `attach` with CHANGE, and the AuditEvent
     `<entity>.attach` on the record naming the stored attachments. A transition does not call this: its own
     audit event lists the attachments it carried."""
-    if not allows(actor, CHANGE, obj):
-        raise PermissionDenied(_("您无权为该记录上传附件。"))
+    refusal = upload_refusal(actor, obj)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
     if not files:
         raise ValidationError({error_field: [_("请选择要上传的文件。")]})
     stored: list[Attachment] = []
@@ -615,7 +635,7 @@ def panel_context(request: Any, obj: models.Model) -> dict[str, Any]:
             "has_location": row.latitude is not None and row.longitude is not None,
             "icon": DOCUMENT_ICONS.get(row.mime_type, "bi-file-earmark"),
         })
-    can_upload = allows(user, CHANGE, obj)
+    can_upload = upload_refusal(user, obj) is None
     return {
         "photos": [item for item in items if item["row"].kind == AttachmentKind.PHOTO],
         "documents": [item for item in items if item["row"].kind != AttachmentKind.PHOTO],

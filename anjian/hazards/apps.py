@@ -59,8 +59,10 @@ class HazardsConfig(ModuleConfig):
         from django.db.models.signals import post_delete, post_save
 
         from anjian.core import audit
+        from anjian.core.attachments import refuse_uploads
         from anjian.core.services import follow_moves
         from anjian.hazards import tally
+        from anjian.hazards.corrections import photo_refusal
         from anjian.hazards.services import follow_enterprise_save, move_enterprise_hazards
 
         # A hazard copies its enterprise's place on the tree: a move by a service (one save or an import) or by any
@@ -71,6 +73,9 @@ class HazardsConfig(ModuleConfig):
         # A deleted hazard leaves the running counts, however it was deleted (the admin, a queryset, a service).
         post_delete.connect(lambda sender, instance, **kwargs: tally.forget(instance),
                             sender=apps.get_model("hazards", "Hazard"), weak=False, dispatch_uid="hazards.tally_forget")
+        # Photos of what was found are corrected like the rest of it (issue 8 item 3): by its finder only until
+        # rectification is assigned (evidence of the rectification comes with the rectify action).
+        refuse_uploads("hazards.Hazard", photo_refusal)
 
         # A citizen's report is filed by nobody: its audit event is not one of the model's triage actions.
         audit.register_label("publicreport.submit", _("提交群众举报"))

@@ -11,10 +11,10 @@ from anjian.accounts.roles import Role
 from anjian.core.attachments import ACCEPT
 from anjian.core.forms import MultipleFileField, MultipleFileInput, ServiceModelForm, transition_form_class
 from anjian.core.scope import VIEW
-from anjian.core.workflow import ATTACHMENTS_FIELD
+from anjian.core.workflow import ATTACHMENTS_FIELD, REASON_MAX_LENGTH
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.choices import HazardSource
-from anjian.hazards.models import Hazard
+from anjian.hazards.models import ChecklistItem, Hazard
 
 # Where a hazard a person reports was most likely found, by the reporter's role (the form's initial source).
 SOURCE_BY_ROLE = {
@@ -75,21 +75,42 @@ class HazardReportForm(ServiceModelForm):
             self.initial["source"] = SOURCE_BY_ROLE.get(getattr(user, "role", None), HazardSource.INSPECTION)
 
 
+class CriterionItemField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ChecklistItem) -> str:
+        # Items are numbered within their checklist: the checklist's title tells two 第3项 apart.
+        return f"{obj.checklist.title} · {obj}"
+
+
 class HazardEditForm(ServiceModelForm):
-    """Corrections of a reported hazard: the fields the user's role may change (Hazard.editable_fields)."""
+    """Corrections of a reported hazard (issue 8 item 3): the fields the user's role may change
+    (Hazard.editable_fields), more photos of what was found, and why (required for a level raised to 重大 without
+    a 判定标准 item: services.hazard_save)."""
+
+    photos = MultipleFileField(label=_("补充现场照片"), required=False, widget=_photo_input(),
+                               help_text=_("可选；照片（JPG、PNG）或文件，可一次选择多个。"))
+    reason = forms.CharField(label=_("修改理由"), required=False, max_length=REASON_MAX_LENGTH,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("写入变更记录。改为重大隐患而未选择判定依据时必填。"))
 
     class Meta:
         model = Hazard
-        fields = ["place", "description", "category", "level"]
+        fields = ["place", "description", "category", "level", "criterion_item"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"criterion_item": CriterionItemField}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit = user.changeable_fields(Hazard) if hasattr(user, "changeable_fields") else None
         if limit is not None:
-            for name in list(self.fields):
+            for name in self._meta.fields:
                 if name not in limit:
                     del self.fields[name]
+        if "criterion_item" in self.fields:
+            # Only an item of a 判定标准 makes a hazard 重大 (standards.md §4), as when it is reported.
+            self.fields["criterion_item"].queryset = (
+                ChecklistItem.objects.restrict(user, VIEW).filter(major=True).select_related("checklist")
+                .order_by("checklist__code", "-checklist__version", "number")
+            )
 
 
 def action_form_class(action: str) -> type[forms.Form]:

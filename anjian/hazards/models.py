@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from anjian.accounts.roles import Role, defaults
+from anjian.accounts.roles import REGULATOR_ROLES, Role, defaults
 from anjian.core.models import ScopedModel
 from anjian.core.scope import ADD, CHANGE, DELETE, EXPORT, VIEW, Scope
 from anjian.core.validators import validate_date_in_range, validate_no_control_characters, validate_phone
@@ -42,6 +42,21 @@ from anjian.hazards.choices import (
 
 # ---------------------------------------------------------------------------------------------------------------
 # Checklists (排查清单): reference data, versioned; a published version is never changed in place.
+
+
+def checklist_policy(*own_actions: str) -> dict[str, frozenset[str]]:
+    """Who keeps the checklists and their items (issue 8 item 1): the city's regulators create and version them
+    (with the model's `own_actions`, e.g. publishing); towns and departments read and export them; whoever checks
+    or is checked reads them."""
+    return {
+        Role.CITY_ADMIN: defaults(Role.CITY_ADMIN, *own_actions),
+        Role.CITY_SUPERVISOR: defaults(Role.CITY_SUPERVISOR, DELETE, *own_actions),
+        Role.TOWN_SUPERVISOR: frozenset({VIEW, EXPORT}),
+        Role.DEPARTMENT_SUPERVISOR: frozenset({VIEW, EXPORT}),
+        Role.GRID_WORKER: frozenset({VIEW}),
+        Role.ENTERPRISE_USER: frozenset({VIEW}),
+        Role.EXPERT: frozenset({VIEW}),
+    }
 
 
 class Checklist(ScopedModel):
@@ -66,15 +81,7 @@ class Checklist(ScopedModel):
 
     scope: ClassVar[Scope] = Scope(shared=True)
     actions: ClassVar[dict[str, Any]] = {"publish": _("发布"), "retire": _("停用")}
-    policy: ClassVar[dict[str, frozenset[str]]] = {
-        Role.CITY_ADMIN: defaults(Role.CITY_ADMIN, "publish", "retire"),
-        Role.CITY_SUPERVISOR: defaults(Role.CITY_SUPERVISOR, DELETE, "publish", "retire"),
-        Role.TOWN_SUPERVISOR: frozenset({VIEW, EXPORT}),
-        Role.DEPARTMENT_SUPERVISOR: frozenset({VIEW, EXPORT}),
-        Role.GRID_WORKER: frozenset({VIEW}),
-        Role.ENTERPRISE_USER: frozenset({VIEW}),
-        Role.EXPERT: frozenset({VIEW}),
-    }
+    policy: ClassVar[dict[str, frozenset[str]]] = checklist_policy("publish", "retire")
     workflow = Workflow("status", [
         Transition("publish", (ChecklistStatus.DRAFT,), ChecklistStatus.PUBLISHED),
         Transition("retire", (ChecklistStatus.PUBLISHED,), ChecklistStatus.RETIRED, reason=True),
@@ -115,15 +122,7 @@ class ChecklistItem(ScopedModel):
     provisional = models.BooleanField(_("待核实"), default=False)
 
     scope: ClassVar[Scope] = Scope(shared=True)
-    policy: ClassVar[dict[str, frozenset[str]]] = {
-        Role.CITY_ADMIN: defaults(Role.CITY_ADMIN),
-        Role.CITY_SUPERVISOR: defaults(Role.CITY_SUPERVISOR, DELETE),
-        Role.TOWN_SUPERVISOR: frozenset({VIEW, EXPORT}),
-        Role.DEPARTMENT_SUPERVISOR: frozenset({VIEW, EXPORT}),
-        Role.GRID_WORKER: frozenset({VIEW}),
-        Role.ENTERPRISE_USER: frozenset({VIEW}),
-        Role.EXPERT: frozenset({VIEW}),
-    }
+    policy: ClassVar[dict[str, frozenset[str]]] = checklist_policy()
 
     class Meta:
         verbose_name = _("检查项")
@@ -241,6 +240,8 @@ class SelfInspectionAnswer(ScopedModel):
 # ---------------------------------------------------------------------------------------------------------------
 # Hazards
 
+FINDER_CORRECTIONS = frozenset({"place", "description", "category"})
+REGULATOR_CORRECTIONS = FINDER_CORRECTIONS | {"level", "criterion_item"}
 REGULATOR_HAZARD_ACTIONS = ("assign", "verify", "reject", "extend", "list_supervision", "lift_supervision",
                             "spot_check", "reopen")
 
@@ -325,8 +326,11 @@ class Hazard(ScopedModel):
     policy: ClassVar[dict[str, frozenset[str]]] = {
         # 自查自报自改: the enterprise reports, plans (五到位) and rectifies its own hazards, and closes its
         # 一般隐患 itself (services refuse its verifying a 重大隐患).
-        Role.ENTERPRISE_USER: frozenset({VIEW, EXPORT, ADD, "assign", "rectify", "verify", "request_extension"}),
-        Role.GRID_WORKER: frozenset({VIEW, ADD}),
+        # Both correct what they reported while it is 待整改 (issue 8 item 3; the state and, for a grid worker, the
+        # finder are anjian.hazards.corrections' to decide).
+        Role.ENTERPRISE_USER: frozenset({VIEW, EXPORT, ADD, CHANGE, "assign", "rectify", "verify",
+                                         "request_extension"}),
+        Role.GRID_WORKER: frozenset({VIEW, ADD, CHANGE}),
         Role.TOWN_SUPERVISOR: defaults(Role.TOWN_SUPERVISOR, *REGULATOR_HAZARD_ACTIONS),
         Role.CITY_SUPERVISOR: defaults(Role.CITY_SUPERVISOR, *REGULATOR_HAZARD_ACTIONS),
         Role.CITY_ADMIN: defaults(Role.CITY_ADMIN, *REGULATOR_HAZARD_ACTIONS),
@@ -335,9 +339,12 @@ class Hazard(ScopedModel):
         Role.EXPERT: frozenset({VIEW}),
     }
     editable_fields: ClassVar[dict[str, frozenset[str]]] = {
-        # What was found stays as found: after the report only its description and place are corrected.
-        Role.ENTERPRISE_USER: frozenset({"place", "description", "category"}),
-        Role.GRID_WORKER: frozenset({"place", "description", "category"}),
+        # What was found stays as found (issue 8 item 3): its finder corrects where and what, regulators also grade
+        # it (a level raised to 重大 needs a 判定标准 item or a reason: services.hazard_save). Neither moves it to
+        # another enterprise or rewrites how and when it was found.
+        Role.ENTERPRISE_USER: FINDER_CORRECTIONS,
+        Role.GRID_WORKER: FINDER_CORRECTIONS,
+        **dict.fromkeys(REGULATOR_ROLES, REGULATOR_CORRECTIONS),
     }
     workflow = Workflow("status", [
         Transition("assign", (HazardStatus.REPORTED,), HazardStatus.RECTIFYING,

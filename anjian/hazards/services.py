@@ -16,16 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anjian.accounts.roles import CITY_ROLES, REGULATOR_ROLES, Role
-from anjian.core.attachments import attach
+from anjian.accounts.roles import CITY_ROLES, Role
+from anjian.core.attachments import attach, attachment_upload
 from anjian.core.i18n import stored_text
 from anjian.core.notices import Notice, send_on_commit
-from anjian.core.scope import ADD
-from anjian.core.services import scoped_save
-from anjian.core.validation import loaded_values
+from anjian.core.scope import ADD, CHANGE
+from anjian.core.services import check_editable_fields, scoped_save
+from anjian.core.validation import changed_fields, loaded_values
 from anjian.core.workflow import transition
 from anjian.hazards import tally
 from anjian.hazards.choices import HazardLevel, HazardSource, HazardStatus, SupervisionLevel
+from anjian.hazards.corrections import correction_refusal, is_regulator
 from anjian.hazards.ladder import schedule_next_notice
 from anjian.hazards.models import ChecklistItem, Hazard
 
@@ -100,11 +101,43 @@ def follow_enterprise_save(sender: Any, instance: Any, created: bool = False, **
     move_enterprise_hazards(instance)
 
 
-def hazard_save(*, actor: Any, hazard: Hazard, reason: str = "") -> Hazard:
-    """Save corrections to a hazard's description (the role's editable fields); a new one goes to hazard_report."""
+def hazard_save(*, actor: Any, hazard: Hazard, reason: str = "", attachments: Sequence[Any] = ()) -> Hazard:
+    """Save corrections to a reported hazard (issue 8 item 3); a new one goes to hazard_report.
+
+    The stored row is read through the gate for CHANGE under a lock: its status and finder decide whether `actor`
+    may correct it now (anjian.hazards.corrections), so a correction racing an assignment is refused once the
+    assignment has committed. The role's fields come first (Hazard.editable_fields: a refused field is a 403, as
+    everywhere); then a level raised to 重大 needs, as in a report, a 判定标准 item that makes it so (choosing one
+    raises it by itself) or a reason. scoped_save re-checks, saves and writes `hazard.update`, shown with the
+    hazard's history; `attachments` (more photos of what was found) are stored with it, or none, and audited as
+    `hazard.attach`.
+    """
     if hazard.pk is None:
-        return hazard_report(actor=actor, hazard=hazard, source=hazard.source or HazardSource.OTHER, reason=reason)
-    return scoped_save(actor=actor, obj=hazard, reason=reason)
+        return hazard_report(actor=actor, hazard=hazard, source=hazard.source or HazardSource.OTHER, reason=reason,
+                             attachments=attachments)
+    with transaction.atomic():
+        stored = (
+            Hazard.objects.restrict(actor, CHANGE).select_for_update(of=("self",)).filter(pk=hazard.pk)
+            .values("status", "found_by_id", "found_by__enterprise_id", "level").first()
+        )
+        if stored is None:
+            raise PermissionDenied(_("您无权修改该记录。"))
+        refusal = correction_refusal(actor, status=stored["status"], found_by_id=stored["found_by_id"],
+                                     finder_enterprise_id=stored["found_by__enterprise_id"])
+        if refusal is not None:
+            raise PermissionDenied(refusal)
+        changed = changed_fields(hazard) or []
+        check_editable_fields(actor, hazard, changed)
+        criterion = hazard.criterion_item if hazard.criterion_item_id else None
+        if "criterion_item" in changed and criterion is not None and criterion.major:
+            hazard.level = HazardLevel.MAJOR
+        raised = hazard.level == HazardLevel.MAJOR and stored["level"] != HazardLevel.MAJOR
+        if raised and (criterion is None or not criterion.major) and not reason.strip():
+            raise ValidationError({"level": _("改为重大隐患须选择判定依据（判定标准中的重大隐患检查项）或填写理由。")})
+        saved = scoped_save(actor=actor, obj=hazard, reason=reason)
+        if attachments:
+            attachment_upload(actor=actor, obj=saved, files=attachments, purpose="correction", error_field="photos")
+        return saved
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -131,10 +164,6 @@ def _stored(row: Hazard, name: str) -> Any:
 
 def is_city_actor(actor: Any) -> bool:
     return bool(getattr(actor, "is_superuser", False)) or getattr(actor, "role", None) in CITY_ROLES
-
-
-def is_regulator(actor: Any) -> bool:
-    return bool(getattr(actor, "is_superuser", False)) or getattr(actor, "role", None) in REGULATOR_ROLES
 
 
 def actor_supervision_level(actor: Any) -> str | None:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anjian.core.errors import SERVICE_ERRORS
-from anjian.core.scope import VIEW, can_add, jurisdiction_of
+from anjian.core.scope import CHANGE, VIEW, can_add, jurisdiction_of
 from anjian.core.views import (
     FastSelect,
     ObjectActionView,
@@ -28,10 +29,11 @@ from anjian.core.views import (
     field_rows,
     refuse_on_form,
 )
-from anjian.core.workflow import action_label
+from anjian.core.workflow import REASON_FIELD, action_label
 from anjian.hazards import selectors
 from anjian.hazards import services as hazard_services
 from anjian.hazards.choices import HAZARD_STATUS_COLOURS, HazardLevel, HazardStatus, SupervisionLevel
+from anjian.hazards.corrections import hazard_correction_refusal
 from anjian.hazards.filtersets import HazardFilterSet
 from anjian.hazards.forms import ACTION_FORMS, HazardEditForm, HazardReportForm
 from anjian.hazards.models import Hazard
@@ -97,6 +99,12 @@ class HazardDetailView(HazardQuerySetMixin, ObjectDetailView):
     def get_queryset(self, action: str) -> QuerySet:
         return super().get_queryset(action).select_related("found_by", "verified_by", "criterion_item")
 
+    def allowed(self, action: str, obj: Hazard) -> bool:
+        # 编辑 only while this user may still correct it (issue 8 item 3: the finder until rectification is assigned).
+        if action == CHANGE and hazard_correction_refusal(self.request.user, obj) is not None:
+            return False
+        return super().allowed(action, obj)
+
     def action_buttons(self, obj: Hazard) -> list[dict[str, Any]]:
         # The buttons of what the services would accept: the level rules hide, e.g., 验收销号 of a 重大隐患 from
         # the enterprise and 解除督办 of a city listing from the town.
@@ -115,13 +123,23 @@ class HazardDetailView(HazardQuerySetMixin, ObjectDetailView):
 
 
 class HazardEditView(HazardQuerySetMixin, ObjectEditView):
-    """登记隐患 (no pk: hazard_report, with photos) and corrections of a reported one (hazard_save)."""
+    """登记隐患 (no pk: hazard_report, with photos) and corrections of a reported one (hazard_save, with more photos
+    and a reason)."""
 
     model = Hazard
     url_base = URL_BASE
     form_class = HazardEditForm
     service = hazard_services.hazard_save
     service_arg = "hazard"
+
+    def get_instance(self, pk: Any | None) -> Hazard:
+        instance = super().get_instance(pk)
+        if pk is not None:
+            # Said before any form is shown (issue 8 item 3); hazard_save refuses it again on the stored row.
+            refusal = hazard_correction_refusal(self.request.user, instance)
+            if refusal is not None:
+                raise PermissionDenied(refusal)
+        return instance
 
     def get_form(self, instance: Hazard, data=None, files=None) -> forms.ModelForm:
         form_class = HazardReportForm if instance.pk is None else HazardEditForm
@@ -133,19 +151,19 @@ class HazardEditView(HazardQuerySetMixin, ObjectEditView):
         return {"enterprise": enterprise_id} if instance.pk is None and enterprise_id.isdigit() else {}
 
     def post(self, request, pk=None):
-        if pk is not None:
-            return super().post(request, pk)
-        instance = self.get_instance(None)
+        instance = self.get_instance(pk)
         form = self.get_form(instance, data=request.POST, files=request.FILES)
         if not form.is_valid():
             return self.render_form(form, instance, status=422 if request.htmx else 200)
         hazard = form.save(commit=False)
         try:
-            saved = hazard_services.hazard_report(actor=request.user, hazard=hazard, source=hazard.source,
-                                           attachments=form.cleaned_data.get("photos") or [])
+            saved = hazard_services.hazard_save(actor=request.user, hazard=hazard,
+                                                reason=form.cleaned_data.get(REASON_FIELD) or "",
+                                                attachments=form.cleaned_data.get("photos") or [])
         except SERVICE_ERRORS as error:
             return self.render_form(form, instance, status=refuse_on_form(form, error))
-        messages.success(request, _("已登记隐患“%(obj)s”。") % {"obj": saved})
+        message = _("已登记隐患“%(obj)s”。") if pk is None else _("已保存隐患“%(obj)s”。")
+        messages.success(request, message % {"obj": saved})
         return HttpResponseRedirect(saved.get_absolute_url())
 
 

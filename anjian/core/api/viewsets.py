@@ -9,11 +9,14 @@ A workflow model's transitions are `POST /api/v1/<collection>/<id>/<action>/`, o
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action as drf_action
@@ -168,11 +171,40 @@ def transition_serializer(model: type[Model], action: str) -> type[serializers.S
     return type(name, (serializers.Serializer,), attrs)
 
 
-def _transition_endpoint(model: type[Model], action: str, answer: Any = None):
-    request_serializer = transition_serializer(model, action)
+@dataclass(frozen=True)
+class TransitionApi:
+    """How the API speaks one transition where the kit's default body does not fit (issue 8: the hazards' interface).
+
+    - `request`: the body's serializer (default: made from the transition's fields by `transition_serializer`);
+    - `field_names`: an interface name → the model field it sets, for the names that differ (`note` →
+      `verification_note`); the other names are the model's own;
+    - `service`: what runs it, called as service(actor=, obj=, action=, reason=, data=, attachments=) with `data` in
+      the model's field names (default: the viewset's `transition_service`).
+    """
+
+    request: type[serializers.Serializer] | None = None
+    field_names: Mapping[str, str] = field(default_factory=dict)
+    service: Callable[..., Model] | None = None
+
+
+# What each transition endpoint may answer besides 200; a viewset's `transition_refusals` says more where its
+# services refuse more (a deadline in the past, a level that may not verify).
+TRANSITION_ANSWERS: Mapping[int, Any] = {
+    400: gettext_lazy("数据有误（含缺少理由）"),
+    403: gettext_lazy("无权执行该操作"),
+    404: gettext_lazy("记录不存在或不在管辖范围内"),
+    409: gettext_lazy("当前状态不允许该操作（illegal_transition）"),
+}
+
+
+def _transition_endpoint(viewset: type, model: type[Model], action: str):
+    """`POST /<collection>/<id>/<action>/` of one transition, with its request body and answers in the schema."""
+    api: TransitionApi = viewset.transition_apis.get(action) or TransitionApi()
+    request_serializer = api.request or transition_serializer(model, action)
 
     def endpoint(self, request, *args, **kwargs):
-        return self.run_transition(request, action, request_serializer)
+        return self.run_transition(request, action, request_serializer, field_names=api.field_names,
+                                   service=api.service)
 
     endpoint.__name__ = action
     endpoint.__doc__ = _("执行“%(action)s”。") % {"action": action_label(model, action)}
@@ -180,15 +212,13 @@ def _transition_endpoint(model: type[Model], action: str, answer: Any = None):
     # spelling of the API's other paths.
     endpoint = drf_action(detail=True, methods=["post"], url_path=action.replace("_", "-"), url_name=action,
                           parser_classes=[JSONParser, MultiPartParser, FormParser])(endpoint)
+    answers = {**TRANSITION_ANSWERS, **viewset.transition_refusals}
     # extend_schema goes outside @action: @action replaces the function's `kwargs`, where the schema is kept.
     return extend_schema(
         request={"application/json": request_serializer, "multipart/form-data": request_serializer},
         responses={
-            200: answer,
-            400: OpenApiResponse(description=_("数据有误（含缺少理由）")),
-            403: OpenApiResponse(description=_("无权执行该操作")),
-            404: OpenApiResponse(description=_("记录不存在或不在管辖范围内")),
-            409: OpenApiResponse(description=_("当前状态不允许该操作（illegal_transition）")),
+            200: getattr(viewset, "serializer_class", None),
+            **{status: OpenApiResponse(description=description) for status, description in answers.items()},
         },
         summary=action_label(model, action),
     )(endpoint)
@@ -202,6 +232,12 @@ class WorkflowViewSetMixin:
     `illegal_transition` when the row's state does not allow it, 400 for a missing reason or field.
     """
 
+    # (Not in the docstring: viewsets without their own show it in the API schema.) `transition_apis` gives an
+    # action its own body, names and service as data; `transition_refusals` describes in the schema what the
+    # model's services refuse beyond the kit's answers.
+    transition_apis: ClassVar[Mapping[str, TransitionApi]] = {}
+    transition_refusals: ClassVar[Mapping[int, Any]] = {}
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         model = cls.__dict__.get("model")
@@ -210,19 +246,25 @@ class WorkflowViewSetMixin:
             return
         for action in workflow.actions:
             if action not in cls.__dict__:
-                setattr(cls, action, _transition_endpoint(model, action, getattr(cls, "serializer_class", None)))
+                setattr(cls, action, _transition_endpoint(cls, model, action))
 
     def transition_service(self, *, actor: Any, obj: Model, action: str, reason: str, data: dict,
                            attachments: list) -> Model:
         return transition(actor=actor, obj=obj, action=action, reason=reason, data=data, attachments=attachments)
 
-    def run_transition(self, request, action: str, request_serializer: type[serializers.Serializer]) -> Response:
+    def run_transition(self, request, action: str, request_serializer: type[serializers.Serializer], *,
+                       field_names: Mapping[str, str] | None = None,
+                       service: Callable[..., Model] | None = None) -> Response:
+        """Read the row (404 out of view), validate the body, and run `service` (default `transition_service`)
+        with the body's values under the model's field names (`field_names` maps the interface's)."""
         obj = self.get_object()
         body = request_serializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         values = dict(body.validated_data)
         reason = values.pop(REASON_FIELD, "")
         attachments = values.pop(ATTACHMENTS_FIELD, [])
-        saved = self.transition_service(actor=request.user, obj=obj, action=action, reason=reason, data=values,
-                                        attachments=attachments)
+        names = field_names or {}
+        data = {names.get(name, name): value for name, value in values.items()}
+        run = service or self.transition_service
+        saved = run(actor=request.user, obj=obj, action=action, reason=reason, data=data, attachments=attachments)
         return Response(self.get_serializer(saved).data)

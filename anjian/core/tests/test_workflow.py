@@ -19,13 +19,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, connections, models, transaction
 from django.test.utils import isolate_apps
 from django.urls import reverse
+from rest_framework import serializers
+from rest_framework.test import APIRequestFactory, force_authenticate
 
 from anjian.core import notices
+from anjian.core.api.viewsets import TransitionApi
 from anjian.core.checks import check_declarations, declaration_problems, scope_path_problem
 from anjian.core.models import AuditEvent
 from anjian.core.notices import Notice
 from anjian.core.scope import Scope, UnknownAction, jurisdiction_of
 from anjian.core.testing.matrix import client_for
+from anjian.core.tests.kitapp.api import WorkPermitViewSet
 from anjian.core.tests.kitapp.models import PermitState, WorkPermit
 from anjian.core.tests.kitapp.testing import submitted
 from anjian.core.workflow import IllegalTransition, Transition, Workflow, possible_actions, transition
@@ -333,6 +337,38 @@ def test_api_actions_are_documented_one_endpoint_each(personas):
     schema = client_for(personas.city_admin).get("/api/schema/", HTTP_ACCEPT="application/json").json()
     for action in ("submit", "approve", "reject", "extend", "close"):
         assert f"/api/v1/kit-permits/{{id}}/{action}/" in schema["paths"], action
+
+
+def test_a_transition_api_speaks_its_own_names_and_runs_its_own_service(personas, permit):
+    """An action declared as data (issue 8: the hazards' interface): its body, its names for the model's fields and
+    its service; the kit makes the endpoint (hyphenated path) and maps the names before the service runs."""
+    ran = []
+
+    class ExtendBody(serializers.Serializer):
+        until = serializers.DateField()
+        reason = serializers.CharField()
+
+    def extend_service(**kwargs):
+        ran.append(kwargs)
+        return kwargs["obj"]
+
+    class DeclaredPermitViewSet(WorkPermitViewSet):
+        model = WorkPermit
+        transition_apis = {
+            "extend": TransitionApi(request=ExtendBody, field_names={"until": "valid_until"}, service=extend_service)
+        }
+
+    request = APIRequestFactory().post("/", {"until": "2027-03-01", "reason": "延长作业"}, format="json")
+    force_authenticate(request, user=personas.city_admin)
+    response = DeclaredPermitViewSet.as_view({"post": "extend"})(request, pk=permit.pk)
+    assert response.status_code == 200, response.data
+    assert ran == [{"actor": personas.city_admin, "obj": permit, "action": "extend", "reason": "延长作业",
+                    "data": {"valid_until": dt.date(2027, 3, 1)}, "attachments": []}]
+    # The actions not declared keep the kit's body and service.
+    assert DeclaredPermitViewSet.submit.url_path == "submit"
+    request = APIRequestFactory().post("/", {}, format="json")
+    force_authenticate(request, user=personas.city_admin)
+    assert DeclaredPermitViewSet.as_view({"post": "extend"})(request, pk=permit.pk).status_code == 400
 
 
 # --- declarations are checked at start-up ---------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The interface names differ from the model's where the issue says so: a transition's body speaks the interface
 (`description` of a rectification, `note` of a verification, `level` and `target_date` of a listing) and
-`ACTION_FIELDS` maps each name to the model field the transition sets.
+`ACTION_REQUESTS` maps each name to the model field the transition sets.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from anjian.core.api.serializers import ServiceModelSerializer
 from anjian.core.scope import VIEW
-from anjian.core.workflow import ATTACHMENTS_FIELD, REASON_FIELD, REASON_MAX_LENGTH
+from anjian.core.workflow import REASON_MAX_LENGTH
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.choices import SupervisionLevel
 from anjian.hazards.models import Hazard
@@ -136,7 +136,8 @@ class HazardSpotCheckBody(serializers.Serializer):
     attachments = _attachments(False)
 
 
-# action → (request body, interface name → model field). Names not in the map are the model's own.
+# action → (request body, interface name → model field). Names not in the map are the model's own; the kit's
+# transition endpoint (anjian.core.api.viewsets.TransitionApi) maps them before the service runs.
 ACTION_REQUESTS: dict[str, tuple[type[serializers.Serializer], dict[str, str]]] = {
     "assign": (HazardAssignBody, {}),
     "rectify": (HazardRectifyBody, {"description": "rectification"}),
@@ -151,9 +152,3 @@ ACTION_REQUESTS: dict[str, tuple[type[serializers.Serializer], dict[str, str]]] 
     "reopen": (HazardReasonBody, {}),
 }
 
-
-def model_values(action: str, values: dict) -> dict:
-    """The validated body of `action` in the model's field names (reason and attachments already taken out)."""
-    names = ACTION_REQUESTS[action][1]
-    return {names.get(name, name): value for name, value in values.items()
-            if name not in (REASON_FIELD, ATTACHMENTS_FIELD)}
