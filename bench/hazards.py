@@ -162,12 +162,41 @@ def measure(repeat: int) -> None:
     def reset_flags() -> None:
         tally.update_counted(hazards.filter(overdue=True), overdue=False)
 
+    def as_generated() -> None:
+        """Put the overdue job's state back as the generator left it, so each run is a first morning again: the
+        schedules and escalation levels of the hazards under rectification computed as the generator does, the
+        overdue flags set, and the hazards' notifications and escalation events of earlier runs removed."""
+        from anjian.core.bulk import update_fields
+        from anjian.core.models import AuditEvent
+        from anjian.hazards.demo import _Generator
+        from anjian.hazards.ladder import active_steps, next_notice_date
+        from anjian.notifications.models import Delivery, Notification
+
+        told = Notification.objects.filter(key__startswith="hazard:")
+        Delivery.objects.filter(notification__in=told)._raw_delete(connection.alias)
+        told._raw_delete(connection.alias)
+        AuditEvent.objects.filter(action=tasks.ESCALATE)._raw_delete(connection.alias)
+        steps = active_steps()
+        generator = _Generator(seed=2026, today=today, steps=steps)
+        hazards.filter(next_notice_on__isnull=False).exclude(status="rectifying").update(next_notice_on=None)
+        rows = list(hazards.filter(status="rectifying").only("pk", "deadline", "status", "escalation_level"))
+        for row in rows:
+            row.next_notice_on = next_notice_date(row.deadline, row.status, as_of=today, steps=steps)
+            late = (today - row.deadline).days
+            row.escalation_level = generator.level_reached(late) if late > 0 else ""
+        update_fields(Hazard, rows, ["next_notice_on", "escalation_level"])
+        tasks.mark_overdue(as_of=today)
+
     print(f"recount (the nightly job): {median_ms(tally.rebuild, repeat):,.0f} ms median")
 
     today = timezone.localdate()
-    started = time.perf_counter()
-    run = tasks.run_overdue(as_of=today)
-    print(f"overdue job, first morning: {(time.perf_counter() - started) * 1000:,.0f} ms "
+    mornings = []
+    for _attempt in range(repeat):
+        as_generated()
+        started = time.perf_counter()
+        run = tasks.run_overdue(as_of=today)
+        mornings.append((time.perf_counter() - started) * 1000)
+    print(f"overdue job, first morning: {statistics.median(mornings):,.0f} ms median of {len(mornings)} "
           f"(marked {run.marked:,}, scheduled {run.scheduled:,}, {run.hazards:,} hazards told: "
           f"{run.reminders:,} reminders, {run.escalations:,} escalations)")
     print(f"overdue job, later mornings (flags set again): "
