@@ -37,6 +37,7 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -214,6 +215,11 @@ class ImportSpec:
     # True when `save` is scoped_save and nothing more: the commit then writes all rows at once through
     # anjian.core.services.scoped_bulk_save (same rules, history rows, one audit event for the import).
     bulk: bool = False
+    # A relation column the key is unique within (issue 8 item 7: a campaign's 外部编号 is unique per enterprise):
+    # a row is then identified by that cell, compared with the stored row's `export_path` value after
+    # `normalize_within`, together with the key.
+    key_within: str = ""
+    normalize_within: Callable[[str], str] | None = None
 
     def __post_init__(self) -> None:
         fields = [column.field for column in self.columns]
@@ -234,6 +240,15 @@ class ImportSpec:
                 self.model._meta.get_field(column.field)
             except FieldDoesNotExist as error:
                 raise ImproperlyConfigured(f"{self.model.__name__} import: {error}") from error
+        within = self.column_by_field.get(self.key_within) if self.key_within else None
+        if self.key_within and (within is None or not within.required or not within.export_path):
+            raise ImproperlyConfigured(
+                f"{self.model.__name__} import: key_within {self.key_within!r} must be a required column with an "
+                "export_path"
+            )
+        if self.key_within and self.bulk:
+            # scoped_bulk_save inserts new rows by a key unique on its own.
+            raise ImproperlyConfigured(f"{self.model.__name__} import: key_within needs bulk=False")
 
     @cached_property
     def column_by_field(self) -> dict[str, Column]:
@@ -271,6 +286,24 @@ class ImportSpec:
     def key_of(self, value: Any) -> str:
         text = cell_text(value)
         return self.normalize_key(text) if self.normalize_key else text
+
+    def within_of(self, value: Any) -> str:
+        text = cell_text(value)
+        return self.normalize_within(text) if self.normalize_within else text
+
+    def identity(self, key: str, within: Any = None) -> Identity:
+        """What identifies a row: its key, or (the key_within value, the key); None for a blank key."""
+        if not key:
+            return None
+        return (self.within_of(within), key) if self.key_within else key
+
+
+# A row's identity in an import: the key, or (the key_within value, the key) (ImportSpec.identity).
+Identity = str | tuple[str, str] | None
+
+
+def key_part(identity: Identity) -> str:
+    return identity[1] if isinstance(identity, tuple) else (identity or "")
 
 
 @dataclass
@@ -504,11 +537,12 @@ class _FileState:
     related: dict[str, dict[Any, models.Model]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, spec: ImportSpec, actor: Any, keys: set[str]) -> _FileState:
-        changeable: dict[str, models.Model] = {}
-        existing: set[str] = set()
-        ordered = sorted(keys)
+    def load(cls, spec: ImportSpec, actor: Any, identities: set[Identity]) -> _FileState:
+        changeable: dict[Identity, models.Model] = {}
+        existing: set[Identity] = set()
+        ordered = sorted({key_part(identity) for identity in identities if identity})
         manager = spec.model._default_manager
+        within_path = spec.column_by_field[spec.key_within].export_path if spec.key_within else ""
         # An actor who may change every row has just been shown every stored key (issue 7 item 2: a city-wide
         # import of 25,000 new rows asked again for each of them).
         sees_all = jurisdiction_of(actor, CHANGE, spec.model).everything
@@ -516,15 +550,26 @@ class _FileState:
             chunk = ordered[start: start + _LOOKUP_CHUNK]
             # No select_related: a join per row built a new object per row and relation (a third of the load at
             # 25,000 stored rows); the related rows are read once per distinct id below (issue 7 item 2).
-            for obj in manager.restrict(actor, CHANGE).filter(**{f"{spec.key}__in": chunk}).order_by():
+            stored = manager.restrict(actor, CHANGE).filter(**{f"{spec.key}__in": chunk}).order_by()
+            if within_path:
+                stored = stored.annotate(import_within=F(within_path))
+            for obj in stored:
                 key = getattr(obj, spec.key)
-                changeable[key] = obj
-                existing.add(key)
+                identity = (spec.within_of(obj.import_within), key) if within_path else key
+                changeable[identity] = obj
+                existing.add(identity)
             # Unrestricted on purpose and never shown: a key registered outside the actor's jurisdiction must
             # answer `forbidden_message` rather than be created a second time; nothing else about it is revealed.
-            others = [] if sees_all else [key for key in chunk if key not in changeable]
-            if others:
-                existing.update(manager.filter(**{f"{spec.key}__in": others}).values_list(spec.key, flat=True))
+            if sees_all:
+                continue
+            others = manager.filter(**{f"{spec.key}__in": chunk})
+            if within_path:
+                pairs = others.values_list(within_path, spec.key)
+                existing.update((spec.within_of(within), key) for within, key in pairs)
+            else:
+                missing = [key for key in chunk if key not in changeable]
+                if missing:
+                    existing.update(manager.filter(**{f"{spec.key}__in": missing}).values_list(spec.key, flat=True))
         return cls(
             changeable=changeable,
             existing=existing,
@@ -744,23 +789,28 @@ def plan(spec: ImportSpec, *, actor: Any, table: Table, progress: Progress = sil
     result = ImportResult(header=table.header, rows=table.rows, spec=spec)
     positions = _header_positions(spec, table.header)
     key_position = positions[spec.key]
-    keys = {spec.key_of(cells[key_position]) for _number, cells in table.rows}
-    state = _FileState.load(spec, actor, keys - {""})
+    within_position = positions[spec.key_within] if spec.key_within else None
+
+    def identity_of(cells: list[Any]) -> Identity:
+        within = cells[within_position] if within_position is not None else None
+        return spec.identity(spec.key_of(cells[key_position]), within)
+
+    state = _FileState.load(spec, actor, {identity_of(cells) for _number, cells in table.rows} - {None})
     row_plan = _RowPlan.build(spec, positions, state)
-    first_row: dict[str, int] = {}
+    first_row: dict[Identity, int] = {}
     key_label = spec.column_by_field[spec.key].label
     total = len(table.rows)
     for done, (number, cells) in enumerate(table.rows):
         if done % EVERY_ROWS == 0:
             progress(done, total, VALIDATING)
-        key = spec.key_of(cells[key_position])
-        if key and key in first_row:
+        key = identity_of(cells)
+        if key is not None and key in first_row:
             message = _("%(label)s与第 %(row)d 行重复。") % {"label": key_label, "row": first_row[key]}
             result.errors.append(RowError(number, key_label, message))
             continue
-        if key:
+        if key is not None:
             first_row[key] = number
-        if key in spec.example_keys:
+        if key_part(key) in spec.example_keys:
             message = _("这是导入模板的示例行，请改为实际的%(label)s信息或删除该行。")
             message %= {"label": spec.model._meta.verbose_name}
             result.errors.append(RowError(number, key_label, message))
@@ -809,7 +859,7 @@ def _header_positions(spec: ImportSpec, header: list[str]) -> dict[str, int]:
 
 
 def _plan_row(
-    spec: ImportSpec, number: int, key: str, cells: list[Any], row_plan: _RowPlan, state: _FileState
+    spec: ImportSpec, number: int, key: Identity, cells: list[Any], row_plan: _RowPlan, state: _FileState
 ) -> tuple[list[RowError], PlannedRow | None]:
     current = state.changeable.get(key)
     if current is None and key in state.existing:
