@@ -862,7 +862,8 @@ def _plan_row(
     spec: ImportSpec, number: int, key: Identity, cells: list[Any], row_plan: _RowPlan, state: _FileState
 ) -> tuple[list[RowError], PlannedRow | None]:
     current = state.changeable.get(key)
-    if current is None and key in state.existing:
+    forbidden = current is None and key in state.existing
+    if forbidden and not spec.key_within:
         return [RowError(number, spec.column_by_field[spec.key].label, str(spec.forbidden_message))], None
     obj = current if current is not None else spec.model()
     before = row_plan.compared(obj) if current is not None else ()
@@ -882,7 +883,11 @@ def _plan_row(
     if row.failed or not row_plan.clean.passes(obj):
         row.errors.extend(_model_errors(spec, row))
     if row.errors:
+        # A key_within row out of reach answers its cells' errors first: a relation out of the actor's reach then
+        # answers as a missing one, revealing nothing of the stored row (issue 8: 404 as for a missing id).
         return row.errors, None
+    if forbidden:
+        return [RowError(number, spec.column_by_field[spec.key].label, str(spec.forbidden_message))], None
     changes = []
     if current is not None:
         after = row_plan.compared(obj)
