@@ -57,6 +57,8 @@ class HazardsConfig(ModuleConfig):
 
         from anjian.core import audit
         from anjian.core.services import follow_moves
+        from anjian.enterprises.demo import delete_dependents_with
+        from anjian.hazards.demo import delete_generated_for
         from anjian.hazards.services import follow_enterprise_save, move_enterprise_hazards
 
         # A hazard copies its enterprise's place on the tree: a move by a service (one save or an import) or by any
@@ -64,6 +66,8 @@ class HazardsConfig(ModuleConfig):
         follow_moves("enterprises.Enterprise", move_enterprise_hazards)
         post_save.connect(follow_enterprise_save, sender=apps.get_model("enterprises", "Enterprise"),
                           dispatch_uid="hazards.follow_enterprise_save")
+        # generate-demo --replace: the demo city's hazards and what goes with them leave before its enterprises.
+        delete_dependents_with(delete_generated_for)
 
         # A citizen's report is filed by nobody: its audit event is not one of the model's triage actions.
         audit.register_label("publicreport.submit", _("提交群众举报"))

@@ -507,6 +507,42 @@ def generate(*, seed: int, today: dt.date | None = None) -> HazardDemoResult:
     return result
 
 
+def delete_generated_for(enterprise_ids: models.QuerySet) -> str:
+    """`generate-demo --replace` (issue 8 item 8): delete the demo city's hazards, self-inspections, schedules and
+    public reports before its enterprises go, then count the hazards again (anjian.hazards.tally).
+
+    Set-based statements on subqueries of `enterprise_ids` (the generated enterprises), no per-row signals: the demo
+    city holds a million hazards. The public reports deleted are those accepted into the deleted hazards (the demo
+    city's triage) and the ones this generator wrote without a hazard (its fixed texts); any other report stays.
+    Another record linked to a deleted hazard loses the link, as it would through the admin (SET_NULL). Answers a
+    line for the terminal.
+    """
+    from anjian.hazards.models import HistoricalHazard
+
+    hazards = Hazard._base_manager.filter(enterprise__in=enterprise_ids)
+    hazard_ids = hazards.values("pk")
+    texts = [*PENDING_TEXTS, *(text for text, _reply in DISMISSED)]
+    reports = PublicReport._base_manager.filter(
+        models.Q(hazard__in=hazard_ids) | models.Q(hazard__isnull=True, description__in=texts)
+    )
+    deleted_reports = reports._raw_delete(connection.alias)
+    inspections = SelfInspection._base_manager.filter(enterprise__in=enterprise_ids)
+    SelfInspectionAnswer._base_manager.filter(inspection__in=inspections.values("pk"))._raw_delete(connection.alias)
+    deleted_inspections = inspections._raw_delete(connection.alias)
+    deleted_schedules = InspectionSchedule._base_manager.filter(enterprise__in=enterprise_ids)._raw_delete(
+        connection.alias)
+    for relation in Hazard._meta.related_objects:
+        if relation.on_delete is models.SET_NULL:
+            relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": hazard_ids}).update(
+                **{relation.field.name: None})
+    HistoricalHazard._base_manager.filter(
+        models.Q(id__in=hazard_ids) | models.Q(enterprise_id__in=enterprise_ids))._raw_delete(connection.alias)
+    deleted_hazards = hazards._raw_delete(connection.alias)
+    tally.rebuild()
+    return (f"已删除此前生成的隐患 {deleted_hazards} 条、企业自查 {deleted_inspections} 次、自查计划 "
+            f"{deleted_schedules} 个、群众举报 {deleted_reports} 条。")
+
+
 def generate_for_demo(options: DemoOptions) -> str:
     """`anjian demo`'s step for hazards: a year of history when there is none yet."""
     count = Hazard._base_manager.count()
