@@ -73,12 +73,17 @@ def hazard_report(
         for item in stored:
             item.delete_files()
         raise
-    # The enterprise learns of what was found on its site; the town of every 重大隐患 (issue 8 item 3).
-    roles = (Role.ENTERPRISE_USER, Role.TOWN_SUPERVISOR) if saved.level == HazardLevel.MAJOR else (
-        Role.ENTERPRISE_USER,)
-    send_on_commit(actor=actor, obj=saved, notices=(Notice("hazard.reported", roles=roles),),
-                   url=saved.get_absolute_url())
+    notify_reported(actor=actor, hazard=saved)
     return saved
+
+
+def notify_reported(*, actor: Any, hazard: Hazard) -> None:
+    """After the commit, the enterprise learns of what was found on its site; the town of every 重大隐患 (issue 8
+    item 3). hazard_report and the bulk import of a campaign's hazards send it."""
+    roles = (Role.ENTERPRISE_USER, Role.TOWN_SUPERVISOR) if hazard.level == HazardLevel.MAJOR else (
+        Role.ENTERPRISE_USER,)
+    send_on_commit(actor=actor, obj=hazard, notices=(Notice("hazard.reported", roles=roles),),
+                   url=hazard.get_absolute_url())
 
 
 def move_enterprise_hazards(enterprise: Any) -> int:

@@ -14,9 +14,11 @@ from django.urls import reverse
 from huey.contrib.djhuey import HUEY
 from openpyxl import Workbook, load_workbook
 
+from anjian.accounts.roles import Role
 from anjian.core import importing as core_importing
-from anjian.core.models import Job
-from anjian.hazards import importing
+from anjian.core.models import AuditEvent, Job
+from anjian.hazards import importing, tally
+from anjian.hazards import services as hazard_services
 from anjian.hazards.choices import HazardCategory, HazardLevel, HazardSource, HazardStatus
 from anjian.hazards.models import Hazard
 from anjian.hazards.tests.factories import make_hazard
@@ -271,3 +273,41 @@ def test_the_template_round_trips_through_the_pages(client, personas):
     hazard = Hazard.objects.get(external_ref="JC-7")
     assert hazard.enterprise == personas.enterprise_a and hazard.status == HazardStatus.REPORTED
     assert hazard.category == HazardCategory.SITE_ELECTRICITY and hazard.source == HazardSource.INSPECTION
+
+
+def test_the_bulk_commit_counts_new_hazards_and_tells_their_enterprises(personas, monkeypatch):
+    counted, rebuilt, told = [], [], []
+    monkeypatch.setattr(tally, "count_created", lambda hazards: counted.extend(hazards))
+    monkeypatch.setattr(tally, "rebuild", lambda: rebuilt.append(True))
+    monkeypatch.setattr(hazard_services, "send_on_commit", lambda **kwargs: told.append(kwargs))
+    rows = [make_row(personas.enterprise_a, 1), make_row(personas.enterprise_a, 2, 隐患等级="重大")]
+
+    assert run(rows, personas.town_a_supervisor).committed
+
+    hazards = set(Hazard.objects.all())
+    assert set(counted) == hazards and len(counted) == 2 and not rebuilt
+    assert {notice["obj"] for notice in told} == hazards
+    roles = {notice["obj"].level: notice["notices"][0].roles for notice in told}
+    assert Role.TOWN_SUPERVISOR in roles[HazardLevel.MAJOR] and Role.TOWN_SUPERVISOR not in roles[HazardLevel.GENERAL]
+    event = AuditEvent.objects.get(action="hazard.import")
+    assert event.data["created"] == 2 and event.actor == personas.town_a_supervisor
+    assert Hazard.history.filter(history_type="+").count() == 2
+
+    counted.clear()
+    rows[0]["隐患等级"] = "重大"
+    assert run(rows, personas.town_a_supervisor).committed
+    assert not counted and rebuilt == [True], "a corrected level moves its hazard between the counts"
+
+
+def test_a_listed_hazard_stays_major(personas):
+    make_hazard(
+        personas.enterprise_a,
+        level=HazardLevel.MAJOR,
+        supervision_level="town",
+        external_ref="ZX-2026-0001",
+        found_at=dt.datetime(2026, 5, 20, 2, 30, tzinfo=dt.UTC),
+    )
+
+    result = run([make_row(personas.enterprise_a, 1)], personas.town_a_supervisor)
+
+    assert messages(result) == [(2, "隐患等级", "该隐患正在挂牌督办，不能改为一般隐患。")]
