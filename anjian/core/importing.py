@@ -220,6 +220,9 @@ class ImportSpec:
     # `normalize_within`, together with the key.
     key_within: str = ""
     normalize_within: Callable[[str], str] | None = None
+    # Relations outside the columns that `check` sets to a row it read itself (the importer as a hazard's finder):
+    # not looked up again for every row.
+    preset_relations: tuple[str, ...] = ()
     # Bulk only: Meta.constraints the spec's validation decides for every row (the upsert key's uniqueness, rules
     # its `check` enforces), which the commit then does not ask the database row by row.
     checked_constraints: tuple[str, ...] = ()
@@ -784,7 +787,7 @@ class _RowPlan:
             parsers=[(column, positions[column.field], cell_parser(spec, column, state))
                      for column in spec.columns if column.field in positions],
             compared=getter if len(attnames) > 1 else lambda obj: (getter(obj),),
-            clean=CleanPlan(spec.model, exclude=spec.relations),
+            clean=CleanPlan(spec.model, exclude=spec.relations | frozenset(spec.preset_relations)),
         )
 
 
@@ -909,7 +912,7 @@ def _plan_row(
 def _model_errors(spec: ImportSpec, row: Row) -> list[RowError]:
     # Foreign keys were resolved from the loaded reference tables, and uniqueness is the upsert itself, so the
     # per-row database queries of full_clean are skipped here; the module's service runs the full check on commit.
-    exclude = set(spec.relations) | row.failed
+    exclude = set(spec.relations) | set(spec.preset_relations) | row.failed
     for group in spec.together:
         if row.failed & set(group):
             exclude |= set(group)

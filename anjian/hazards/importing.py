@@ -256,6 +256,7 @@ SPEC = ImportSpec(
     # Written in bulk (a campaign brings thousands of findings): the per-enterprise 外部编号 was checked against every
     # stored hazard by the dry run, and `_check` keeps 挂牌督办 to 重大隐患.
     bulk=True,
+    preset_relations=("found_by",),
     checked_constraints=("hazards_external_ref_unique", "hazards_only_major_listed"),
     bulk_written=_written,
 )
