@@ -539,6 +539,8 @@ def delete_generated_for(enterprise_ids: models.QuerySet) -> str:
         models.Q(id__in=hazard_ids) | models.Q(enterprise_id__in=enterprise_ids))._raw_delete(connection.alias)
     deleted_hazards = hazards._raw_delete(connection.alias)
     tally.rebuild()
+    if not (deleted_hazards or deleted_inspections or deleted_schedules or deleted_reports):
+        return ""
     return (f"已删除此前生成的隐患 {deleted_hazards} 条、企业自查 {deleted_inspections} 次、自查计划 "
             f"{deleted_schedules} 个、群众举报 {deleted_reports} 条。")
 
