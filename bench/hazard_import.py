@@ -16,24 +16,18 @@ Usage: .venv/bin/python bench/hazard_import.py [--rows N] [--enterprises N] [--r
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from common import anjian, postgres_ready
+from common import add_backend_arguments, backends, city_supervisor, prepare_city, timed_import
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/anjian_bench_hazard_import"
 DATA_DIR = Path(tempfile.gettempdir()) / "anjian-bench-hazard-import"
 PER_ENTERPRISE = 2
-
-
-class Rollback(Exception):
-    pass
 
 
 def import_file(path: Path, rows: int) -> None:
@@ -83,43 +77,13 @@ def settle() -> None:
 
 
 def worker(rows: int, repeat: int) -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
-    from django.db import connection, transaction
-
-    from anjian.accounts.models import User
-    from anjian.accounts.roles import Role
-    from anjian.enterprises.models import Enterprise
+    person = city_supervisor()
     from anjian.hazards import importing
-    from anjian.regions.models import Region
 
-    person, _created = User.objects.update_or_create(
-        username="bench_city", defaults={"role": Role.CITY_SUPERVISOR, "region": Region.objects.get(level="city")}
-    )
-    print(f"{connection.vendor}: {Enterprise.objects.count()} enterprises")
     work = Path(tempfile.mkdtemp(prefix="anjian-bench-hazard-import-"))
     path = work / "hazards.xlsx"
     import_file(path, rows)
-    validate, commit = [], []
-    result = None
-    for _attempt in range(repeat):
-        settle()
-        with path.open("rb") as handle:
-            started = time.perf_counter()
-            result = importing.dry_run(actor=person, handle=handle, extension=".xlsx")
-            validate.append(time.perf_counter() - started)
-        assert result.ok, result.errors[:5]
-        try:
-            with transaction.atomic(), path.open("rb") as handle:
-                started = time.perf_counter()
-                result = importing.commit(actor=person, handle=handle, extension=".xlsx")
-                commit.append(time.perf_counter() - started)
-                assert result.committed, result.errors[:5]
-                raise Rollback
-        except Rollback:
-            pass
+    validate, commit, result = timed_import(importing, actor=person, path=path, repeat=repeat, settle=settle)
     for label, timings in (("dry run", validate), ("commit ", commit)):
         median = statistics.median(timings)
         runs = " ".join(f"{seconds:.2f}" for seconds in timings)
@@ -135,43 +99,14 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int, default=200_000)
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--fresh", action="store_true", help="generate the city again")
-    parser.add_argument("--sqlite-only", action="store_true")
-    parser.add_argument("--postgres-url", default=os.environ.get("ANJIAN_BENCH_DATABASE_URL", DEFAULT_POSTGRES))
+    add_backend_arguments(parser, default_postgres=DEFAULT_POSTGRES, fresh_help="generate the city again")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(args.rows, args.repeat)
         return
-    if args.fresh:
-        shutil.rmtree(DATA_DIR, ignore_errors=True)
-    base = {**os.environ, "ANJIAN_LOG_LEVEL": "ERROR"}
-    base.pop("ANJIAN_DATABASE_URL", None)
-    backends = [("SQLite", {**base, "ANJIAN_DATA_DIR": str(DATA_DIR / "sqlite")})]
-    if not args.sqlite_only and postgres_ready(args.postgres_url):
-        backends.append(
-            (
-                "PostgreSQL",
-                {**base, "ANJIAN_DATA_DIR": str(DATA_DIR / "postgres"), "ANJIAN_DATABASE_URL": args.postgres_url},
-            )
-        )
-    elif not args.sqlite_only:
-        print(f"PostgreSQL not reachable at {args.postgres_url}: skipped")
-    for label, env in backends:
-        marker = Path(env["ANJIAN_DATA_DIR"]) / f"generated-{args.enterprises}"
-        Path(env["ANJIAN_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
-        anjian("migrate", "--verbosity", "0", env=env)
-        if not marker.exists():
-            anjian("load-reference", env=env)
-            print(
-                f"== {label}: "
-                + anjian(
-                    "generate-demo", "--enterprises", str(args.enterprises), "--seed", "2026", "--replace", env=env
-                )
-            )
-            marker.touch()
-        else:
-            print(f"== {label} (city generated before)")
+    for label, env in backends(args, DATA_DIR):
+        prepare_city(label, env, args.enterprises)
         command = [sys.executable, __file__, "--worker", "--rows", str(args.rows), "--repeat", str(args.repeat)]
         subprocess.run(command, env=env, check=True)
 
