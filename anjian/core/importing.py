@@ -220,6 +220,9 @@ class ImportSpec:
     # `normalize_within`, together with the key.
     key_within: str = ""
     normalize_within: Callable[[str], str] | None = None
+    # Columns whose distinct cell texts `lookups` receives as `named=` (field → set of texts), so that it reads only
+    # the reference rows the file names (a city's 200,000 enterprises for a file that names a few hundred).
+    lookup_columns: tuple[str, ...] = ()
     # Relations outside the columns that `check` sets to a row it read itself (the importer as a hazard's finder):
     # not looked up again for every row.
     preset_relations: tuple[str, ...] = ()
@@ -544,7 +547,8 @@ class _FileState:
     related: dict[str, dict[Any, models.Model]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, spec: ImportSpec, actor: Any, identities: set[Identity]) -> _FileState:
+    def load(cls, spec: ImportSpec, actor: Any, identities: set[Identity],
+             named: Mapping[str, set[str]] | None = None) -> _FileState:
         changeable: dict[Identity, models.Model] = {}
         existing: set[Identity] = set()
         ordered = sorted({key_part(identity) for identity in identities if identity})
@@ -580,10 +584,18 @@ class _FileState:
         return cls(
             changeable=changeable,
             existing=existing,
-            lookups=spec.lookups(actor) if spec.lookups else {},
+            lookups=_lookups_for(spec, actor, named),
             labels={column.field: choice_labels(column) for column in spec.columns if column.kind == Kind.CHOICE},
             related=_attach_related(spec, list(changeable.values())),
         )
+
+
+def _lookups_for(spec: ImportSpec, actor: Any, named: Mapping[str, set[str]] | None) -> Lookups:
+    if spec.lookups is None:
+        return {}
+    if spec.lookup_columns:
+        return spec.lookups(actor, named=named or {})
+    return spec.lookups(actor)
 
 
 def _attach_related(spec: ImportSpec, rows: list[models.Model]) -> dict[str, dict[Any, models.Model]]:
@@ -802,7 +814,11 @@ def plan(spec: ImportSpec, *, actor: Any, table: Table, progress: Progress = sil
         within = cells[within_position] if within_position is not None else None
         return spec.identity(spec.key_of(cells[key_position]), within)
 
-    state = _FileState.load(spec, actor, {identity_of(cells) for _number, cells in table.rows} - {None})
+    named = {
+        name: {cell_text(cells[positions[name]]) for _number, cells in table.rows} - {""}
+        for name in spec.lookup_columns if name in positions
+    }
+    state = _FileState.load(spec, actor, {identity_of(cells) for _number, cells in table.rows} - {None}, named)
     row_plan = _RowPlan.build(spec, positions, state)
     first_row: dict[Identity, int] = {}
     key_label = spec.column_by_field[spec.key].label

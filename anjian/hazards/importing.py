@@ -151,18 +151,28 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
-def enterprises_in_reach(actor: Any) -> dict[str, Enterprise]:
-    """USCC → enterprise, for the enterprises `actor` may report hazards on (the gate's ADD reach of Hazard)."""
+# USCCs per query: well under SQLite's limit of bound parameters.
+USCC_CHUNK = 2000
+
+
+def enterprises_in_reach(actor: Any, usccs: set[str]) -> dict[str, Enterprise]:
+    """USCC → enterprise, for those of `usccs` `actor` may report hazards on (the gate's ADD reach of Hazard)."""
     condition = jurisdiction_of(actor, ADD, Hazard).q(Enterprise.scope)
     if condition is None:
         return {}
-    enterprises = Enterprise.objects.filter(condition).select_related("region")
-    return {enterprise.uscc: enterprise for enterprise in enterprises}
+    ordered = sorted(usccs)
+    found: dict[str, Enterprise] = {}
+    for start in range(0, len(ordered), USCC_CHUNK):
+        chunk = ordered[start : start + USCC_CHUNK]
+        for enterprise in Enterprise.objects.filter(condition, uscc__in=chunk).select_related("region"):
+            found[enterprise.uscc] = enterprise
+    return found
 
 
-def _lookups(actor: Any) -> Lookups:
+def _lookups(actor: Any, *, named: dict[str, set[str]]) -> Lookups:
+    usccs = {text.upper() for text in named.get("enterprise", ())}
     return {
-        "enterprises": enterprises_in_reach(actor),
+        "enterprises": enterprises_in_reach(actor, usccs),
         "sources": generic.choice_labels(SOURCE_COLUMN),
         "actor": actor,
     }
@@ -241,6 +251,7 @@ SPEC = ImportSpec(
     columns=COLUMNS,
     save=_save,
     lookups=_lookups,
+    lookup_columns=("enterprise",),
     check=_check,
     sheet_title="隐患信息",
     notes=(
