@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, BinaryIO
 
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -155,16 +156,20 @@ COLUMNS: tuple[Column, ...] = (
 USCC_CHUNK = 2000
 
 
-def enterprises_in_reach(actor: Any, usccs: set[str]) -> dict[str, Enterprise]:
-    """USCC → enterprise, for those of `usccs` `actor` may report hazards on (the gate's ADD reach of Hazard)."""
+def reachable_enterprises(actor: Any) -> QuerySet[Enterprise]:
+    """The enterprises `actor` may report hazards on: the gate's ADD reach of Hazard, asked of enterprises (both
+    reach the tree by region code, enterprise and domain)."""
     condition = jurisdiction_of(actor, ADD, Hazard).q(Enterprise.scope)
-    if condition is None:
-        return {}
+    return Enterprise.objects.none() if condition is None else Enterprise.objects.filter(condition)
+
+
+def enterprises_in_reach(actor: Any, usccs: set[str]) -> dict[str, Enterprise]:
+    """USCC → enterprise, for those of `usccs` `actor` may report hazards on."""
     ordered = sorted(usccs)
     found: dict[str, Enterprise] = {}
     for start in range(0, len(ordered), USCC_CHUNK):
         chunk = ordered[start : start + USCC_CHUNK]
-        for enterprise in Enterprise.objects.filter(condition, uscc__in=chunk).select_related("region"):
+        for enterprise in reachable_enterprises(actor).filter(uscc__in=chunk).select_related("region"):
             found[enterprise.uscc] = enterprise
     return found
 
@@ -224,10 +229,7 @@ def _save(*, actor: Any, obj: Hazard, reason: str) -> Hazard:
 
 def example_enterprise_for(actor: Any) -> Enterprise | None:
     """An enterprise the actor may report hazards on, so the template's example row names a real one."""
-    condition = jurisdiction_of(actor, ADD, Hazard).q(Enterprise.scope)
-    if condition is None:
-        return None
-    return Enterprise.objects.filter(condition).order_by("uscc").first()
+    return reachable_enterprises(actor).order_by("uscc").first()
 
 
 def example_row(enterprise: Enterprise | None) -> dict[str, Any]:
