@@ -17,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 from anjian.accounts.roles import Role
 from anjian.core import importing as core_importing
 from anjian.core.models import AuditEvent, Job
-from anjian.hazards import importing, tally
+from anjian.hazards import importing, selectors_stats, tally
 from anjian.hazards import services as hazard_services
 from anjian.hazards.choices import HazardCategory, HazardLevel, HazardSource, HazardStatus
 from anjian.hazards.models import Hazard
@@ -311,3 +311,15 @@ def test_a_listed_hazard_stays_major(personas):
     result = run([make_row(personas.enterprise_a, 1)], personas.town_a_supervisor)
 
     assert messages(result) == [(2, "隐患等级", "该隐患正在挂牌督办，不能改为一般隐患。")]
+
+
+def test_the_statistics_count_what_an_import_wrote(personas):
+    """The running counts behind the statistics follow a bulk import and a corrected level (anjian.hazards.tally)."""
+    rows = [make_row(personas.enterprise_a, 1), make_row(personas.enterprise_b, 2, 隐患等级="重大")]
+    assert run(rows, personas.city_supervisor).committed
+    rows[0]["隐患等级"] = "重大"
+    assert run(rows, personas.city_supervisor).committed
+
+    totals = selectors_stats.hazard_totals(user=personas.city_supervisor)
+
+    assert (totals["total"], totals["major"], totals[HazardStatus.REPORTED]) == (2, 2, 2)
