@@ -238,6 +238,11 @@ def test_who_may_not_report_hazards_may_not_import(client, personas, persona):
 def test_the_list_offers_the_import_to_who_may_report(client, personas):
     client.force_login(personas.town_a_supervisor)
     assert reverse(IMPORT) in client.get(reverse("hazards:hazard_list")).content.decode()
+    page = client.get(reverse(IMPORT))
+    assert page.status_code == 200
+    assert reverse(TEMPLATE) in page.content.decode() and "导入检查发现的隐患" in page.content.decode()
+    client.force_login(personas.grid_worker_a)
+    assert client.get(reverse(IMPORT)).status_code == 200, "a grid worker reports hazards in its village"
     client.force_login(personas.expert_a)
     assert reverse(IMPORT) not in client.get(reverse("hazards:hazard_list")).content.decode()
 
