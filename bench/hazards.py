@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -27,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import anjian, postgres_ready
+from common import add_backend_arguments, anjian, backends
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/anjian_bench_hazards"
 DATA_DIR = Path(tempfile.gettempdir()) / "anjian-bench-hazards"
@@ -239,9 +238,8 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int, default=200_000)
     parser.add_argument("--hazards", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--fresh", action="store_true", help="generate the city and its hazards again")
-    parser.add_argument("--sqlite-only", action="store_true")
-    parser.add_argument("--postgres-url", default=os.environ.get("ANJIAN_BENCH_DATABASE_URL", DEFAULT_POSTGRES))
+    add_backend_arguments(parser, default_postgres=DEFAULT_POSTGRES,
+                          fresh_help="generate the city and its hazards again")
     parser.add_argument("--worker", choices=("clear", "prepare", "measure"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker == "clear":
@@ -253,22 +251,11 @@ def main() -> None:
     if args.worker == "measure":
         measure(args.repeat)
         return
-    if args.fresh:
-        shutil.rmtree(DATA_DIR, ignore_errors=True)
-    base = {**os.environ, "ANJIAN_LOG_LEVEL": "ERROR"}
-    base.pop("ANJIAN_DATABASE_URL", None)
-    backends = [("SQLite", {**base, "ANJIAN_DATA_DIR": str(DATA_DIR / "sqlite")})]
-    if not args.sqlite_only and postgres_ready(args.postgres_url):
-        backends.append(("PostgreSQL", {**base, "ANJIAN_DATA_DIR": str(DATA_DIR / "postgres"),
-                                        "ANJIAN_DATABASE_URL": args.postgres_url}))
-    elif not args.sqlite_only:
-        print(f"PostgreSQL not reachable at {args.postgres_url}: skipped")
-
     def worker(mode: str, env: dict) -> None:
         subprocess.run([sys.executable, __file__, "--worker", mode, "--hazards", str(args.hazards),
                         "--repeat", str(args.repeat)], env=env, check=True)
 
-    for label, env in backends:
+    for label, env in backends(args, DATA_DIR):
         directory = Path(env["ANJIAN_DATA_DIR"])
         directory.mkdir(parents=True, exist_ok=True)
         anjian("migrate", "--verbosity", "0", env=env)

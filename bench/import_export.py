@@ -16,7 +16,6 @@ Usage: .venv/bin/python bench/import_export.py [--rows N] [--repeat R] [--no-exp
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -25,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import anjian, postgres_ready
+from common import add_backend_arguments, backends, city_supervisor, prepare_city, timed_import
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/anjian_bench_io"
 DATA_DIR = Path(tempfile.gettempdir()) / "anjian-bench-io"
@@ -34,10 +33,6 @@ EXPORTS = ("", "region=441900003000")
 
 # ---------------------------------------------------------------------------------------------------------------
 # The worker: runs inside Django with the environment prepared above.
-
-
-class Rollback(Exception):
-    pass
 
 
 def import_file(path: Path, rows: int) -> None:
@@ -94,25 +89,13 @@ def settle() -> None:
 
 
 def worker(rows: int, repeat: int, exports: list[str]) -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
-    from django.db import connection, transaction
+    person = city_supervisor()
     from django.urls import reverse
 
-    from anjian.accounts.models import User
-    from anjian.accounts.roles import Role
     from anjian.core.export import write_xlsx
     from anjian.core.views import export_source_for
     from anjian.enterprises import importing
-    from anjian.enterprises.models import Enterprise
-    from anjian.regions.models import Region
 
-    person, _created = User.objects.update_or_create(
-        username="bench_city", defaults={"role": Role.CITY_SUPERVISOR, "region": Region.objects.get(level="city")}
-    )
-    print(f"{connection.vendor}: {Enterprise.objects.count()} enterprises")
     work = Path(tempfile.mkdtemp(prefix="anjian-bench-io-"))
     for query in exports:
         timings = []
@@ -128,23 +111,7 @@ def worker(rows: int, repeat: int, exports: list[str]) -> None:
               f"{written / seconds:>8.0f} rows/s  ({size:.1f} MB)")
     path = work / "import.xlsx"
     import_file(path, rows)
-    validate, commit = [], []
-    for _attempt in range(repeat):
-        settle()
-        with path.open("rb") as handle:
-            started = time.perf_counter()
-            result = importing.dry_run(actor=person, handle=handle, extension=".xlsx")
-            validate.append(time.perf_counter() - started)
-        assert result.ok, result.errors[:5]
-        try:
-            with transaction.atomic(), path.open("rb") as handle:
-                started = time.perf_counter()
-                result = importing.commit(actor=person, handle=handle, extension=".xlsx")
-                commit.append(time.perf_counter() - started)
-                assert result.committed, result.errors[:5]
-                raise Rollback
-        except Rollback:
-            pass
+    validate, commit, result = timed_import(importing, actor=person, path=path, repeat=repeat, settle=settle)
     summary = f"{len(result.to_create)} new, {len(result.to_update)} changed"
     runs = "  runs " + " ".join(f"{seconds:.2f}" for seconds in validate)
     print(f"import dry run {rows:>7} rows ({summary})  median {statistics.median(validate):6.2f} s  "
@@ -162,37 +129,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--export", action="append", help="list query string(s) to export (default: city, town)")
     parser.add_argument("--no-export", action="store_true", help="time the import only")
-    parser.add_argument("--fresh", action="store_true", help="generate the city again")
-    parser.add_argument("--sqlite-only", action="store_true")
-    parser.add_argument("--postgres-url", default=os.environ.get("ANJIAN_BENCH_DATABASE_URL", DEFAULT_POSTGRES))
+    add_backend_arguments(parser, default_postgres=DEFAULT_POSTGRES, fresh_help="generate the city again")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     exports = [] if args.no_export else args.export if args.export is not None else list(EXPORTS)
     if args.worker:
         worker(args.rows, args.repeat, exports)
         return
-    if args.fresh:
-        shutil.rmtree(DATA_DIR, ignore_errors=True)
-    base = {**os.environ, "ANJIAN_LOG_LEVEL": "ERROR"}
-    base.pop("ANJIAN_DATABASE_URL", None)
-    backends = [("SQLite", {**base, "ANJIAN_DATA_DIR": str(DATA_DIR / "sqlite")})]
-    if not args.sqlite_only and postgres_ready(args.postgres_url):
-        backends.append(("PostgreSQL", {**base, "ANJIAN_DATA_DIR": str(DATA_DIR / "postgres"),
-                                        "ANJIAN_DATABASE_URL": args.postgres_url}))
-    elif not args.sqlite_only:
-        print(f"PostgreSQL not reachable at {args.postgres_url}: skipped")
-    for label, env in backends:
-        marker = Path(env["ANJIAN_DATA_DIR"]) / f"generated-{args.enterprises}"
-        if not marker.exists():
-            Path(env["ANJIAN_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
-            anjian("migrate", "--verbosity", "0", env=env)
-            anjian("load-reference", env=env)
-            print(f"== {label}: " + anjian("generate-demo", "--enterprises", str(args.enterprises), "--seed", "2026",
-                                          "--replace", env=env))
-            marker.touch()
-        else:
-            anjian("migrate", "--verbosity", "0", env=env)
-            print(f"== {label} (city generated before)")
+    for label, env in backends(args, DATA_DIR):
+        prepare_city(label, env, args.enterprises)
         command = [sys.executable, __file__, "--worker", "--rows", str(args.rows), "--repeat", str(args.repeat)]
         if not exports:
             command.append("--no-export")

@@ -37,6 +37,7 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -214,6 +215,24 @@ class ImportSpec:
     # True when `save` is scoped_save and nothing more: the commit then writes all rows at once through
     # anjian.core.services.scoped_bulk_save (same rules, history rows, one audit event for the import).
     bulk: bool = False
+    # A relation column the key is unique within (issue 8 item 7: a campaign's 外部编号 is unique per enterprise):
+    # a row is then identified by that cell, compared with the stored row's `export_path` value after
+    # `normalize_within`, together with the key.
+    key_within: str = ""
+    normalize_within: Callable[[str], str] | None = None
+    # Columns whose distinct cell texts `lookups` receives as `named=` (field → set of texts), so that it reads only
+    # the reference rows the file names (a city's 200,000 enterprises for a file that names a few hundred).
+    lookup_columns: tuple[str, ...] = ()
+    # Relations outside the columns that `check` sets to a row it read itself (the importer as a hazard's finder):
+    # not looked up again for every row.
+    preset_relations: tuple[str, ...] = ()
+    # Bulk only: Meta.constraints the spec's validation decides for every row (the upsert key's uniqueness, rules
+    # its `check` enforces), which the commit then does not ask the database row by row.
+    checked_constraints: tuple[str, ...] = ()
+    # Bulk only: bulk_written(actor=, created=, changed=) with the rows written, in the commit's transaction, after
+    # they are written: what the model's save() or the module's service would also have done (running counts,
+    # notices after the commit).
+    bulk_written: Callable[..., None] | None = None
 
     def __post_init__(self) -> None:
         fields = [column.field for column in self.columns]
@@ -234,6 +253,12 @@ class ImportSpec:
                 self.model._meta.get_field(column.field)
             except FieldDoesNotExist as error:
                 raise ImproperlyConfigured(f"{self.model.__name__} import: {error}") from error
+        within = self.column_by_field.get(self.key_within) if self.key_within else None
+        if self.key_within and (within is None or not within.required or not within.export_path):
+            raise ImproperlyConfigured(
+                f"{self.model.__name__} import: key_within {self.key_within!r} must be a required column with an "
+                "export_path"
+            )
 
     @cached_property
     def column_by_field(self) -> dict[str, Column]:
@@ -271,6 +296,24 @@ class ImportSpec:
     def key_of(self, value: Any) -> str:
         text = cell_text(value)
         return self.normalize_key(text) if self.normalize_key else text
+
+    def within_of(self, value: Any) -> str:
+        text = cell_text(value)
+        return self.normalize_within(text) if self.normalize_within else text
+
+    def identity(self, key: str, within: Any = None) -> Identity:
+        """What identifies a row: its key, or (the key_within value, the key); None for a blank key."""
+        if not key:
+            return None
+        return (self.within_of(within), key) if self.key_within else key
+
+
+# A row's identity in an import: the key, or (the key_within value, the key) (ImportSpec.identity).
+Identity = str | tuple[str, str] | None
+
+
+def key_part(identity: Identity) -> str:
+    return identity[1] if isinstance(identity, tuple) else (identity or "")
 
 
 @dataclass
@@ -504,11 +547,13 @@ class _FileState:
     related: dict[str, dict[Any, models.Model]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, spec: ImportSpec, actor: Any, keys: set[str]) -> _FileState:
-        changeable: dict[str, models.Model] = {}
-        existing: set[str] = set()
-        ordered = sorted(keys)
+    def load(cls, spec: ImportSpec, actor: Any, identities: set[Identity],
+             named: Mapping[str, set[str]] | None = None) -> _FileState:
+        changeable: dict[Identity, models.Model] = {}
+        existing: set[Identity] = set()
+        ordered = sorted({key_part(identity) for identity in identities if identity})
         manager = spec.model._default_manager
+        within_path = spec.column_by_field[spec.key_within].export_path if spec.key_within else ""
         # An actor who may change every row has just been shown every stored key (issue 7 item 2: a city-wide
         # import of 25,000 new rows asked again for each of them).
         sees_all = jurisdiction_of(actor, CHANGE, spec.model).everything
@@ -516,22 +561,41 @@ class _FileState:
             chunk = ordered[start: start + _LOOKUP_CHUNK]
             # No select_related: a join per row built a new object per row and relation (a third of the load at
             # 25,000 stored rows); the related rows are read once per distinct id below (issue 7 item 2).
-            for obj in manager.restrict(actor, CHANGE).filter(**{f"{spec.key}__in": chunk}).order_by():
+            stored = manager.restrict(actor, CHANGE).filter(**{f"{spec.key}__in": chunk}).order_by()
+            if within_path:
+                stored = stored.annotate(import_within=F(within_path))
+            for obj in stored:
                 key = getattr(obj, spec.key)
-                changeable[key] = obj
-                existing.add(key)
+                identity = (spec.within_of(obj.import_within), key) if within_path else key
+                changeable[identity] = obj
+                existing.add(identity)
             # Unrestricted on purpose and never shown: a key registered outside the actor's jurisdiction must
             # answer `forbidden_message` rather than be created a second time; nothing else about it is revealed.
-            others = [] if sees_all else [key for key in chunk if key not in changeable]
-            if others:
-                existing.update(manager.filter(**{f"{spec.key}__in": others}).values_list(spec.key, flat=True))
+            if sees_all:
+                continue
+            others = manager.filter(**{f"{spec.key}__in": chunk})
+            if within_path:
+                pairs = others.values_list(within_path, spec.key)
+                existing.update((spec.within_of(within), key) for within, key in pairs)
+            else:
+                missing = [key for key in chunk if key not in changeable]
+                if missing:
+                    existing.update(manager.filter(**{f"{spec.key}__in": missing}).values_list(spec.key, flat=True))
         return cls(
             changeable=changeable,
             existing=existing,
-            lookups=spec.lookups(actor) if spec.lookups else {},
+            lookups=_lookups_for(spec, actor, named),
             labels={column.field: choice_labels(column) for column in spec.columns if column.kind == Kind.CHOICE},
             related=_attach_related(spec, list(changeable.values())),
         )
+
+
+def _lookups_for(spec: ImportSpec, actor: Any, named: Mapping[str, set[str]] | None) -> Lookups:
+    if spec.lookups is None:
+        return {}
+    if spec.lookup_columns:
+        return spec.lookups(actor, named=named or {})
+    return spec.lookups(actor)
 
 
 def _attach_related(spec: ImportSpec, rows: list[models.Model]) -> dict[str, dict[Any, models.Model]]:
@@ -735,7 +799,7 @@ class _RowPlan:
             parsers=[(column, positions[column.field], cell_parser(spec, column, state))
                      for column in spec.columns if column.field in positions],
             compared=getter if len(attnames) > 1 else lambda obj: (getter(obj),),
-            clean=CleanPlan(spec.model, exclude=spec.relations),
+            clean=CleanPlan(spec.model, exclude=spec.relations | frozenset(spec.preset_relations)),
         )
 
 
@@ -744,23 +808,32 @@ def plan(spec: ImportSpec, *, actor: Any, table: Table, progress: Progress = sil
     result = ImportResult(header=table.header, rows=table.rows, spec=spec)
     positions = _header_positions(spec, table.header)
     key_position = positions[spec.key]
-    keys = {spec.key_of(cells[key_position]) for _number, cells in table.rows}
-    state = _FileState.load(spec, actor, keys - {""})
+    within_position = positions[spec.key_within] if spec.key_within else None
+
+    def identity_of(cells: list[Any]) -> Identity:
+        within = cells[within_position] if within_position is not None else None
+        return spec.identity(spec.key_of(cells[key_position]), within)
+
+    named = {
+        name: {cell_text(cells[positions[name]]) for _number, cells in table.rows} - {""}
+        for name in spec.lookup_columns if name in positions
+    }
+    state = _FileState.load(spec, actor, {identity_of(cells) for _number, cells in table.rows} - {None}, named)
     row_plan = _RowPlan.build(spec, positions, state)
-    first_row: dict[str, int] = {}
+    first_row: dict[Identity, int] = {}
     key_label = spec.column_by_field[spec.key].label
     total = len(table.rows)
     for done, (number, cells) in enumerate(table.rows):
         if done % EVERY_ROWS == 0:
             progress(done, total, VALIDATING)
-        key = spec.key_of(cells[key_position])
-        if key and key in first_row:
+        key = identity_of(cells)
+        if key is not None and key in first_row:
             message = _("%(label)s与第 %(row)d 行重复。") % {"label": key_label, "row": first_row[key]}
             result.errors.append(RowError(number, key_label, message))
             continue
-        if key:
+        if key is not None:
             first_row[key] = number
-        if key in spec.example_keys:
+        if key_part(key) in spec.example_keys:
             message = _("这是导入模板的示例行，请改为实际的%(label)s信息或删除该行。")
             message %= {"label": spec.model._meta.verbose_name}
             result.errors.append(RowError(number, key_label, message))
@@ -809,10 +882,11 @@ def _header_positions(spec: ImportSpec, header: list[str]) -> dict[str, int]:
 
 
 def _plan_row(
-    spec: ImportSpec, number: int, key: str, cells: list[Any], row_plan: _RowPlan, state: _FileState
+    spec: ImportSpec, number: int, key: Identity, cells: list[Any], row_plan: _RowPlan, state: _FileState
 ) -> tuple[list[RowError], PlannedRow | None]:
     current = state.changeable.get(key)
-    if current is None and key in state.existing:
+    forbidden = current is None and key in state.existing
+    if forbidden and not spec.key_within:
         return [RowError(number, spec.column_by_field[spec.key].label, str(spec.forbidden_message))], None
     obj = current if current is not None else spec.model()
     before = row_plan.compared(obj) if current is not None else ()
@@ -832,7 +906,11 @@ def _plan_row(
     if row.failed or not row_plan.clean.passes(obj):
         row.errors.extend(_model_errors(spec, row))
     if row.errors:
+        # A key_within row out of reach answers its cells' errors first: a relation out of the actor's reach then
+        # answers as a missing one, revealing nothing of the stored row (issue 8: 404 as for a missing id).
         return row.errors, None
+    if forbidden:
+        return [RowError(number, spec.column_by_field[spec.key].label, str(spec.forbidden_message))], None
     changes = []
     if current is not None:
         after = row_plan.compared(obj)
@@ -850,7 +928,7 @@ def _plan_row(
 def _model_errors(spec: ImportSpec, row: Row) -> list[RowError]:
     # Foreign keys were resolved from the loaded reference tables, and uniqueness is the upsert itself, so the
     # per-row database queries of full_clean are skipped here; the module's service runs the full check on commit.
-    exclude = set(spec.relations) | row.failed
+    exclude = set(spec.relations) | set(spec.preset_relations) | row.failed
     for group in spec.together:
         if row.failed & set(group):
             exclude |= set(group)
@@ -971,19 +1049,26 @@ def _write_in_bulk(spec: ImportSpec, actor: Any, planned: list[PlannedRow], prog
     from anjian.core import audit
     from anjian.core.services import RowRefused, scoped_bulk_save
 
+    rows = [item.obj for item in planned]
+    created = [obj for obj in rows if obj._state.adding]
+    changed = [obj for obj in rows if not obj._state.adding]
     try:
-        scoped_bulk_save(
-            actor=actor,
-            model=spec.model,
-            rows=[item.obj for item in planned],
-            reason=spec.reason,
-            audit_action=audit.name(spec.model, "import"),
-            # The upsert key was checked against every stored row (registered or not in the actor's reach).
-            checked=(spec.key,),
-            key=spec.key,
-            progress=progress,
-            phase=str(WRITING),
-        )
+        with transaction.atomic():
+            scoped_bulk_save(
+                actor=actor,
+                model=spec.model,
+                rows=rows,
+                reason=spec.reason,
+                audit_action=audit.name(spec.model, "import"),
+                # The upsert key was checked against every stored row (registered or not in the actor's reach).
+                checked=(spec.key, *spec.checked_constraints),
+                # A key unique only within another column cannot find the inserted rows again by itself.
+                key=None if spec.key_within else spec.key,
+                progress=progress,
+                phase=str(WRITING),
+            )
+            if spec.bulk_written is not None:
+                spec.bulk_written(actor=actor, created=created, changed=changed)
     except RowRefused as refused:
         raise _RowFailed(_refusal(spec, planned[refused.position].row, refused.error)) from refused
 
@@ -991,7 +1076,8 @@ def _write_in_bulk(spec: ImportSpec, actor: Any, planned: list[PlannedRow], prog
 def _taken_keys(spec: ImportSpec, to_create: list[PlannedRow]) -> list[RowError]:
     """After a unique violation: the new rows whose key someone registered between the validation and the save."""
     label = spec.column_by_field[spec.key].label
-    keys = {getattr(item.obj, spec.key): item.row for item in to_create}
+    # A key unique only within another column is taken by that pair; the generic answer below then applies.
+    keys = {} if spec.key_within else {getattr(item.obj, spec.key): item.row for item in to_create}
     taken = set(spec.model._default_manager.filter(**{f"{spec.key}__in": list(keys)}).values_list(spec.key, flat=True))
     message = _("该%(label)s已登记。") % {"label": label}
     errors = [RowError(row, label, message) for key, row in sorted(keys.items(), key=lambda pair: pair[1])

@@ -194,21 +194,22 @@ def scoped_bulk_save(
     Each row is new or was read through the gate; the caller has already run the model's field validation
     (full_clean's checks without database look-ups, as the import's dry run runs them through
     anjian.core.validation.CleanPlan) and, for the names in `checked`, its uniqueness against the whole table.
-    Here, as in scoped_save: ADD somewhere for new rows; CHANGE on each stored row and only on the fields the role
-    may change; the remaining unique and constraint checks; then the rows are written in batches (bulk insert, and
-    one UPDATE per set of changed fields), their history rows too (a record that had none gets a baseline of its
-    stored values, in the same statement as its change), each saved row is re-checked against the actor's
-    jurisdiction, moved records take their attachments along, and one `audit_action` event records the whole
-    write with its counts. `key`, a unique field every new row carries, lets new rows be inserted without the ORM
-    (anjian.core.bulk.insert_objects; otherwise bulk_create). Everything happens in one transaction: a refused row
-    (RowRefused, naming its position) or an exception raised by `progress` (anjian.core.progress.Cancelled) leaves
-    nothing written.
+    `checked` may also name Meta.constraints the caller decided for every row (the hazard import's per-enterprise
+    外部编号, issue 8 item 7). Here, as in scoped_save: ADD somewhere for new rows; CHANGE on each stored row and only
+    on the fields the role may change; the remaining unique and constraint checks; then the rows are written in
+    batches (bulk insert, and one UPDATE per set of changed fields), their history rows too (a record that had none
+    gets a baseline of its stored values, in the same statement as its change), each saved row is re-checked against
+    the actor's jurisdiction, moved records take their attachments along, and one `audit_action` event records the
+    whole write with its counts. `key`, a unique field every new row carries, lets new rows be inserted without the
+    ORM (anjian.core.bulk.insert_objects; otherwise bulk_create). Everything happens in one transaction: a refused
+    row (RowRefused, naming its position) or an exception raised by `progress` (anjian.core.progress.Cancelled)
+    leaves nothing written.
     """
     result = BulkResult()
     creates: list[tuple[int, models.Model]] = []
     updates: dict[tuple[str, ...], list[tuple[int, models.Model]]] = {}
     moved_rows: list[models.Model] = []
-    needs_db_checks = bool(model._meta.constraints) or any(
+    needs_db_checks = any(constraint.name not in checked for constraint in model._meta.constraints) or any(
         field.unique and not field.primary_key and field.name not in checked for field in model._meta.concrete_fields
     )
     change_reach = jurisdiction_of(actor, CHANGE, model)
@@ -305,7 +306,7 @@ def _validate_in_database(obj: models.Model, *, changed: list[str] | None, check
         obj.validate_unique(exclude=sorted(unchanged | set(checked)))
     except ValidationError as error:
         errors = error.update_error_dict(errors)
-    for key, messages in constraint_errors(obj, failed=set(errors), unchanged=unchanged).items():
+    for key, messages in constraint_errors(obj, failed=set(errors), unchanged=unchanged, checked=checked).items():
         errors.setdefault(key, []).extend(messages)
     if errors:
         raise ValidationError(errors)

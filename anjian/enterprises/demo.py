@@ -20,7 +20,7 @@ import datetime as dt
 import math
 import random
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -198,6 +198,8 @@ class DemoResult:
     archives: int = 0
     seconds: float = 0.0
     deleted: int = 0
+    # What the apps above the registry deleted with the generated enterprises, a line each (DEPENDENT_DELETERS).
+    deleted_dependents: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -630,11 +632,24 @@ def generated_enterprises() -> models.QuerySet:
     return Enterprise.objects.filter(uscc__startswith=USCC_PREFIX + DEMO_MARKER)
 
 
-def delete_generated() -> int:
+# Apps above the registry whose demo records point at the generated enterprises (the hazards app's hazards PROTECT
+# them, issue 8) register here how they delete those records in bulk: the registry may not import them (layers
+# point down). Each deleter takes the generated enterprises' ids (a subquery) and answers a line for the terminal.
+DEPENDENT_DELETERS: list[Callable[[models.QuerySet], str]] = []
+
+
+def delete_dependents_with(deleter: Callable[[models.QuerySet], str]) -> None:
+    """Register `deleter` to run before the generated enterprises are deleted (once, however often it is called)."""
+    if deleter not in DEPENDENT_DELETERS:
+        DEPENDENT_DELETERS.append(deleter)
+
+
+def delete_generated(deleted_dependents: list[str] | None = None) -> int:
     """Delete generated enterprises and their records with set-based SQL (no per-row signals, no history).
 
-    Demo accounts made by `anjian demo` (usernames starting "demo_") that point at a generated enterprise go too;
-    any other account or record that points at one stops the deletion with a clear message.
+    Demo accounts made by `anjian demo` (usernames starting "demo_") that point at a generated enterprise go too,
+    and the records of the apps in DEPENDENT_DELETERS (their lines are added to `deleted_dependents`); any other
+    account or record that points at one stops the deletion with a clear message.
     """
     from anjian.accounts.models import User
 
@@ -643,6 +658,10 @@ def delete_generated() -> int:
     others = list(users.exclude(username__startswith="demo_").values_list("username", flat=True)[:10])
     if others:
         raise DemoError(f"以下用户关联到演示企业，请先删除或改派：{'、'.join(others)}")
+    for deleter in DEPENDENT_DELETERS:
+        line = deleter(ids)
+        if line and deleted_dependents is not None:
+            deleted_dependents.append(line)
     for user in users:
         user.delete()
     User.assigned_enterprises.through.objects.filter(enterprise__in=ids).delete()
@@ -691,7 +710,7 @@ def generate(
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic(), _bulk_load_cache():
         if replace:
-            result.deleted = delete_generated()
+            result.deleted = delete_generated(result.deleted_dependents)
         if Enterprise.objects.exists():
             if replace:
                 raise DemoError("登记库中还有非演示生成的企业，不能生成演示数据。")

@@ -61,8 +61,10 @@ class HazardsConfig(ModuleConfig):
         from anjian.core import audit
         from anjian.core.attachments import refuse_uploads
         from anjian.core.services import follow_moves
+        from anjian.enterprises.demo import delete_dependents_with
         from anjian.hazards import tally
         from anjian.hazards.corrections import photo_refusal
+        from anjian.hazards.demo import delete_generated_for
         from anjian.hazards.services import follow_enterprise_save, move_enterprise_hazards
 
         # A hazard copies its enterprise's place on the tree: a move by a service (one save or an import) or by any
@@ -76,6 +78,8 @@ class HazardsConfig(ModuleConfig):
         # Photos of what was found are corrected like the rest of it (issue 8 item 3): by its finder only until
         # rectification is assigned (evidence of the rectification comes with the rectify action).
         refuse_uploads("hazards.Hazard", photo_refusal)
+        # generate-demo --replace: the demo city's hazards and what goes with them leave before its enterprises.
+        delete_dependents_with(delete_generated_for)
 
         # A citizen's report is filed by nobody: its audit event is not one of the model's triage actions.
         audit.register_label("publicreport.submit", _("提交群众举报"))

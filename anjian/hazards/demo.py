@@ -8,6 +8,9 @@ deadline), some still being rectified, some overdue, and a few 重大 are listed
 Enterprises in the high-risk domains get a monthly self-inspection schedule on a published checklist of their
 domain (or a general one), and their filled checklists with every answer; each failed item is a hazard found by
 the enterprise. Checklists come from `anjian load-reference`: without a published one no self-inspection is made.
+Citizens' public reports (举报, issue 8 item 8) come in every state: each hazard found through a public report was
+accepted from one (some with a reward recorded), others were dismissed with the reason in the public reply, and
+the last fortnight's wait for triage.
 
 Rows are written with one prepared statement per table (anjian.core.bulk: executemany on SQLite, COPY on
 PostgreSQL) inside one transaction, without history rows: generated data has no history (its first change writes
@@ -31,6 +34,7 @@ from django.utils import timezone
 from anjian.core.registry import DemoOptions
 from anjian.enterprises.choices import OperatingStatus, SupervisionDomain
 from anjian.enterprises.models import Enterprise
+from anjian.hazards import tally
 from anjian.hazards.choices import (
     ChecklistStatus,
     CheckResult,
@@ -40,6 +44,7 @@ from anjian.hazards.choices import (
     HazardSource,
     HazardStatus,
     LadderStepKind,
+    PublicReportStatus,
     SupervisionLevel,
 )
 from anjian.hazards.ladder import active_steps, next_notice_date
@@ -49,9 +54,11 @@ from anjian.hazards.models import (
     Hazard,
     InspectionSchedule,
     LadderStep,
+    PublicReport,
     SelfInspection,
     SelfInspectionAnswer,
 )
+from anjian.hazards.services_public import new_tracking_code
 
 D = SupervisionDomain
 C = HazardCategory
@@ -119,6 +126,40 @@ FINDINGS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     (C.BASIC_CONTRACTORS, ("厂区",), "外包施工单位未签订安全管理协议，现场无专人管理",
      "与外包单位签订安全管理协议，指定专人现场管理"),
 )
+# Public reports (举报): dismissed ones per accepted one, those still pending in the last PENDING_DAYS, the share of
+# accepted ones rewarded, and the share leaving a phone number.
+DISMISSED_PER_ACCEPTED = 0.4
+PENDING_PER_ACCEPTED = 0.1
+PENDING_DAYS = 14
+REWARDED_SHARE = 0.3
+CONTACT_SHARE = 0.6
+REWARDS = (Decimal(200), Decimal(500), Decimal(1000))
+MAJOR_REWARDS = (Decimal(2000), Decimal(5000), Decimal(10000))
+# What a citizen writes (an accepted report's text is the finding it led to, in a citizen's words).
+REPORTED_TEXTS = (
+    "附近一家工厂{place}{description}，担心出事，请派人查一查。",
+    "我在{place}干活，发现{description}，老板一直不处理。",
+    "路过看到{place}{description}，希望有关部门尽快处理。",
+)
+PENDING_TEXTS = (
+    "厂房里晚上住着工人，楼下就是仓库，堆满了纸箱和油漆。",
+    "工业区里有家作坊在偷偷做烟花爆竹，晚上经常有人搬运。",
+    "隔壁工厂的喷漆房没有排风，气味很大，工人都没戴口罩。",
+    "一家物流仓库的消防通道被货车和货物堵死了，安全出口也锁着。",
+    "工地的塔吊看起来很旧，昨天还听到异响，工人照样在下面干活。",
+    "小区旁边的加油站晚上有人用塑料桶散装卖汽油。",
+)
+# (what was reported, the reason it was dismissed as the public page says it): generated data has no audit log, so
+# the reason the service would keep there is the reply.
+DISMISSED = (
+    ("楼下餐馆的煤气罐放在门口，很危险。",
+     "经核查，该事项属于燃气主管部门职责，不属于安全生产监管范围，已转交相关部门处理。"),
+    ("工业区里有工厂半夜还在开工，噪音很大。", "经核查，举报内容为噪音扰民，不涉及安全生产隐患，不予受理。"),
+    ("一家五金厂车间里的灭火器全部过期了。", "经现场核查，该厂灭火器已于上月更换，检查记录齐全，举报情况不属实。"),
+    ("某工厂的围墙有裂缝，快要倒了。", "因举报地点不明确、联系举报人未果，暂无法核查，欢迎补充具体地址后重新举报。"),
+)
+REPORT_REPLIES = ("已受理，已责令企业限期整改。", "已受理，执法人员已到现场核查并督促整改。")
+REWARD_NOTE = "经核查举报属实，按举报奖励办法给予奖励，已通过银行转账发放。"
 SURNAMES = "陈李黄张梁刘林何罗王郑叶钟谢周吴杨邓卢冯"
 GIVEN = "伟强明华建国志勇军平杰俊峰斌辉文浩宇鹏超丽敏静芳"
 
@@ -132,6 +173,7 @@ class HazardDemoResult:
     schedules: int = 0
     inspections: int = 0
     answers: int = 0
+    reports: int = 0
     seconds: float = 0.0
 
 
@@ -141,6 +183,7 @@ class _Enterprise:
     domain: str
     town: str
     region_code: str
+    region_id: int
 
 
 class _Generator:
@@ -179,7 +222,7 @@ class _Generator:
             "enterprise_id": enterprise.pk, "region_code": enterprise.region_code, "domain": enterprise.domain,
             "place": rng.choice(places), "description": description,
             "category": str(category), "level": HazardLevel.MAJOR if major else HazardLevel.GENERAL,
-            "criterion_item_id": criterion_item, "source": str(source), "found_at": found,
+            "criterion_item_id": criterion_item, "source": str(source), "found_at": found, "external_ref": "",
             "status": HazardStatus.REPORTED, "overdue": False, "measures": "", "responsible": "", "funds": None,
             "deadline": None, "interim_measures": "", "assigned_at": None, "rectification": "", "rectified_at": None,
             "verification_note": "", "closed_at": None, "spot_check_note": "", "supervision_level": "",
@@ -240,11 +283,59 @@ class _Generator:
                 values["lifted_at"] = self.moment(lifted)
 
 
+    def report(self, enterprise: _Enterprise, *, submitted: dt.datetime, description: str,
+               place: str = "") -> PublicReport:
+        """A citizen's report near `enterprise` (its village), pending; CONTACT_SHARE leave a phone number."""
+        rng = self.rng
+        contact = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}" if rng.random() < CONTACT_SHARE else ""
+        return PublicReport(tracking_code=new_tracking_code(), region_id=enterprise.region_id, place=place,
+                            description=description, contact=contact, submitted_at=submitted,
+                            status=PublicReportStatus.PENDING)
+
+    def public_reports(self, hazards: Sequence[dict[str, Any]], ids: Sequence[int],
+                       enterprises: dict[int, _Enterprise]) -> list[PublicReport]:
+        """Public reports in every state (issue 8 item 8): one accepted report behind each hazard found through a
+        public report (a reward recorded for some of those closed), dismissed ones over the year, pending ones in
+        the last PENDING_DAYS."""
+        rng = self.rng
+        reports: list[PublicReport] = []
+        for values, hazard_id in zip(hazards, ids, strict=True):
+            if values["source"] != HazardSource.PUBLIC_REPORT:
+                continue
+            found = values["found_at"]
+            text = rng.choice(REPORTED_TEXTS).format(place=values["place"], description=values["description"])
+            report = self.report(enterprises[values["enterprise_id"]], description=text, place=values["place"],
+                                 submitted=found - dt.timedelta(minutes=rng.randint(120, 72 * 60)))
+            report.status, report.hazard_id, report.decided_at = PublicReportStatus.ACCEPTED, hazard_id, found
+            report.public_reply = rng.choice(REPORT_REPLIES)
+            if values["status"] == HazardStatus.CLOSED and rng.random() < REWARDED_SHARE:
+                major = values["level"] == HazardLevel.MAJOR
+                report.reward_amount = rng.choice(MAJOR_REWARDS if major else REWARDS)
+                report.reward_note = REWARD_NOTE
+            reports.append(report)
+        places = list(enterprises.values())
+        if not places:
+            return reports
+        accepted = len(reports)
+        for _report in range(max(3, round(accepted * DISMISSED_PER_ACCEPTED))):
+            text, reply = rng.choice(DISMISSED)
+            submitted = self.moment(self.today - dt.timedelta(days=rng.randint(PENDING_DAYS, DAYS)))
+            report = self.report(rng.choice(places), submitted=submitted, description=text)
+            report.status, report.public_reply = PublicReportStatus.REJECTED, reply
+            report.decided_at = submitted + dt.timedelta(days=rng.randint(1, 5), hours=rng.randint(0, 8))
+            reports.append(report)
+        for _report in range(max(3, round(accepted * PENDING_PER_ACCEPTED))):
+            submitted = self.moment(self.today - dt.timedelta(days=rng.randint(0, PENDING_DAYS - 1)))
+            reports.append(self.report(rng.choice(places), submitted=min(submitted, timezone.now()),
+                                       description=rng.choice(PENDING_TEXTS)))
+        return reports
+
+
 def _enterprises() -> list[_Enterprise]:
     rows = (Enterprise._base_manager.filter(operating_status=OperatingStatus.OPERATING)
-            .order_by("pk").values_list("pk", "domain", "region__parent__name", "region__code"))
-    return [_Enterprise(pk=pk, domain=domain, town=town or "", region_code=code)
-            for pk, domain, town, code in rows]
+            .order_by("pk").values_list("pk", "domain", "region__parent__name", "region__code", "region_id"))
+    return [_Enterprise(pk=pk, domain=domain, town=town or "", region_code=code, region_id=region_id)
+            for pk, domain, town, code, region_id in rows]
 
 
 def _checklists() -> tuple[dict[str, int], dict[int, list[tuple[int, bool]]]]:
@@ -300,8 +391,8 @@ def _when(value: dt.datetime | None) -> dt.datetime | None:
 
 
 HAZARD_FIELDS = ("created", "updated", "enterprise", "region_code", "domain", "place", "description", "category",
-                 "level", "criterion_item", "source", "found_at", "status", "overdue", "measures", "responsible",
-                 "funds", "deadline", "interim_measures", "assigned_at", "rectification", "rectified_at",
+                 "level", "criterion_item", "source", "found_at", "external_ref", "status", "overdue", "measures",
+                 "responsible", "funds", "deadline", "interim_measures", "assigned_at", "rectification", "rectified_at",
                  "verification_note", "closed_at", "spot_check_note", "supervision_level", "supervising_unit",
                  "supervision_target_date", "listed_at", "lifted_at", "next_notice_on", "escalation_level")
 
@@ -337,7 +428,8 @@ def generate(*, seed: int, today: dt.date | None = None) -> HazardDemoResult:
     hazards: list[dict[str, Any]] = []
     scheduled: list[tuple[_Enterprise, int]] = []
     with_schedule: set[int] = set()
-    for enterprise in _enterprises():
+    enterprises = {enterprise.pk: enterprise for enterprise in _enterprises()}
+    for enterprise in enterprises.values():
         high_risk = enterprise.domain in HIGH_RISK
         if rng.random() >= (HIGH_RISK_SHARE if high_risk else ENTERPRISE_SHARE):
             continue
@@ -404,11 +496,53 @@ def generate(*, seed: int, today: dt.date | None = None) -> HazardDemoResult:
             (when, when, inspection_ids[index], item, outcome, "", None if hazard is None else ids[hazard])
             for index, item, outcome, hazard in answers
         ])
+        result.reports = len(PublicReport._base_manager.bulk_create(
+            generator.public_reports(hazards, ids, enterprises), batch_size=2000))
+        # The hazards were inserted without Hazard.save(): the statistics' running counts are taken again.
+        tally.rebuild()
     result.major = sum(values["level"] == HazardLevel.MAJOR for values in hazards)
     result.overdue = sum(values["overdue"] for values in hazards)
     result.listed = sum(bool(values["supervision_level"]) and values["lifted_at"] is None for values in hazards)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def delete_generated_for(enterprise_ids: models.QuerySet) -> str:
+    """`generate-demo --replace` (issue 8 item 8): delete the demo city's hazards, self-inspections, schedules and
+    public reports before its enterprises go, then count the hazards again (anjian.hazards.tally).
+
+    Set-based statements on subqueries of `enterprise_ids` (the generated enterprises), no per-row signals: the demo
+    city holds a million hazards. The public reports deleted are those accepted into the deleted hazards (the demo
+    city's triage) and the ones this generator wrote without a hazard (its fixed texts); any other report stays.
+    Another record linked to a deleted hazard loses the link, as it would through the admin (SET_NULL). Answers a
+    line for the terminal.
+    """
+    from anjian.hazards.models import HistoricalHazard
+
+    hazards = Hazard._base_manager.filter(enterprise__in=enterprise_ids)
+    hazard_ids = hazards.values("pk")
+    texts = [*PENDING_TEXTS, *(text for text, _reply in DISMISSED)]
+    reports = PublicReport._base_manager.filter(
+        models.Q(hazard__in=hazard_ids) | models.Q(hazard__isnull=True, description__in=texts)
+    )
+    deleted_reports = reports._raw_delete(connection.alias)
+    inspections = SelfInspection._base_manager.filter(enterprise__in=enterprise_ids)
+    SelfInspectionAnswer._base_manager.filter(inspection__in=inspections.values("pk"))._raw_delete(connection.alias)
+    deleted_inspections = inspections._raw_delete(connection.alias)
+    deleted_schedules = InspectionSchedule._base_manager.filter(enterprise__in=enterprise_ids)._raw_delete(
+        connection.alias)
+    for relation in Hazard._meta.related_objects:
+        if relation.on_delete is models.SET_NULL:
+            relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": hazard_ids}).update(
+                **{relation.field.name: None})
+    HistoricalHazard._base_manager.filter(
+        models.Q(id__in=hazard_ids) | models.Q(enterprise_id__in=enterprise_ids))._raw_delete(connection.alias)
+    deleted_hazards = hazards._raw_delete(connection.alias)
+    tally.rebuild()
+    if not (deleted_hazards or deleted_inspections or deleted_schedules or deleted_reports):
+        return ""
+    return (f"已删除此前生成的隐患 {deleted_hazards} 条、企业自查 {deleted_inspections} 次、自查计划 "
+            f"{deleted_schedules} 个、群众举报 {deleted_reports} 条。")
 
 
 def generate_for_demo(options: DemoOptions) -> str:
@@ -423,5 +557,5 @@ def generate_for_demo(options: DemoOptions) -> str:
         "（没有在用的排查清单，未生成企业自查）")
     return (
         f"已生成隐患 {result.hazards} 条（重大 {result.major} 条、逾期 {result.overdue} 条、"
-        f"挂牌督办中 {result.listed} 条）{checklists}，用时 {result.seconds:.1f} 秒。"
+        f"挂牌督办中 {result.listed} 条）{checklists}，群众举报 {result.reports} 条，用时 {result.seconds:.1f} 秒。"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.filtersets import BaseFilterSet, IdFilter
@@ -10,6 +11,7 @@ from anjian.enterprises.choices import SupervisionDomain
 from anjian.hazards.choices import HazardCategory, HazardLevel, HazardSource, HazardStatus, SupervisionLevel
 from anjian.hazards.models import Hazard
 from anjian.hazards.selectors import LISTED
+from anjian.hazards.selectors_stats import local_date
 from anjian.regions.filtersets import RegionSubtreeFilter
 
 
@@ -25,6 +27,11 @@ class HazardFilterSet(BaseFilterSet):
     overdue = django_filters.BooleanFilter(label=_("逾期"))
     listed = django_filters.BooleanFilter(method="filter_listed", label=_("挂牌督办中"))
     supervision_level = django_filters.ChoiceFilter(choices=SupervisionLevel.choices, label=_("督办级别"))
+    # The 隐患统计 page's 到期 and 按期销号 counts as lists (issue 8 item 7): deadlines in its period, and of them
+    # those closed on time, as anjian.hazards.selectors_stats counts them.
+    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label=_("整改期限自"))
+    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label=_("整改期限至"))
+    on_time = django_filters.BooleanFilter(method="filter_on_time", label=_("按期销号"))
     search_fields = ("description", "place", "enterprise__name")
 
     class Meta:
@@ -35,3 +42,11 @@ class HazardFilterSet(BaseFilterSet):
         if value is None:
             return queryset
         return queryset.filter(LISTED) if value else queryset.exclude(LISTED)
+
+    def filter_on_time(self, queryset, name, value):
+        """Closed (销号) and rectified, as a local date, on or before the deadline: the statistics' 按期销号."""
+        if value is None:
+            return queryset
+        on_time = Q(status=HazardStatus.CLOSED, deadline__isnull=False, rectified_day__lte=F("deadline"))
+        queryset = queryset.annotate(rectified_day=local_date("rectified_at"))
+        return queryset.filter(on_time) if value else queryset.exclude(on_time)

@@ -268,6 +268,9 @@ class Hazard(ScopedModel):
     found_at = models.DateTimeField(_("发现时间"), db_index=True)
     found_by = models.ForeignKey("accounts.User", verbose_name=_("发现人"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
+    # An external campaign's own reference (issue 8 item 7): re-importing the campaign's file updates its hazards.
+    external_ref = models.CharField(_("外部编号"), max_length=64, blank=True,
+                                    validators=[validate_no_control_characters])
     status = models.CharField(_("状态"), max_length=16, choices=HazardStatus.choices, default=HazardStatus.REPORTED,
                               db_index=True)
     # Past its deadline and not yet rectified (set by the overdue job, cleared by rectify/extend).
@@ -385,6 +388,12 @@ class Hazard(ScopedModel):
                 condition=Q(level=HazardLevel.MAJOR) | Q(supervision_level=""),
                 name="hazards_only_major_listed",
                 violation_error_message=_("只有重大隐患可以挂牌督办。"),
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise", "external_ref"],
+                condition=~Q(external_ref=""),
+                name="hazards_external_ref_unique",
+                violation_error_message=_("该单位已有相同外部编号的隐患。"),
             ),
         ]
 

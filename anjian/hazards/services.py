@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from anjian.accounts.roles import CITY_ROLES, Role
 from anjian.core.attachments import attach, attachment_upload
 from anjian.core.i18n import stored_text
-from anjian.core.notices import Notice, send_on_commit
+from anjian.core.notices import Notice, send_many_on_commit, send_on_commit
 from anjian.core.scope import ADD, CHANGE
 from anjian.core.services import check_editable_fields, scoped_save
 from anjian.core.validation import changed_fields, loaded_values
@@ -75,12 +75,25 @@ def hazard_report(
         for item in stored:
             item.delete_files()
         raise
-    # The enterprise learns of what was found on its site; the town of every 重大隐患 (issue 8 item 3).
-    roles = (Role.ENTERPRISE_USER, Role.TOWN_SUPERVISOR) if saved.level == HazardLevel.MAJOR else (
-        Role.ENTERPRISE_USER,)
-    send_on_commit(actor=actor, obj=saved, notices=(Notice("hazard.reported", roles=roles),),
-                   url=saved.get_absolute_url())
+    notify_reported(actor=actor, hazards=[saved])
     return saved
+
+
+def reported_notices(hazard: Hazard) -> tuple[Notice, ...]:
+    """The enterprise learns of what was found on its site; the town of every 重大隐患 (issue 8 item 3)."""
+    roles = (Role.ENTERPRISE_USER, Role.TOWN_SUPERVISOR) if hazard.level == HazardLevel.MAJOR else (
+        Role.ENTERPRISE_USER,)
+    return (Notice("hazard.reported", roles=roles),)
+
+
+def notify_reported(*, actor: Any, hazards: Sequence[Hazard]) -> None:
+    """After the commit, tell of newly reported hazards: hazard_report (one) and the bulk import of a campaign's
+    hazards (many, written together by the batch sender)."""
+    items = [(hazard, reported_notices(hazard), hazard.get_absolute_url()) for hazard in hazards]
+    if len(items) == 1:
+        send_on_commit(actor=actor, obj=items[0][0], notices=items[0][1], url=items[0][2])
+    else:
+        send_many_on_commit(actor=actor, items=items)
 
 
 def move_enterprise_hazards(enterprise: Any) -> int:

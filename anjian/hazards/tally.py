@@ -109,6 +109,18 @@ def count_created(hazards: Iterable[models.Model]) -> None:
     _shift((keys_of(hazard), 1) for hazard in hazards)
 
 
+def count_changed(hazards: Iterable[models.Model]) -> None:
+    """Move hazards updated in bulk without Hazard.save() (an import's bulk_update) from the keys of the values they
+    were loaded with to the keys of their values now: call in the same transaction, after the update."""
+    shifts: list[tuple[Keys, int]] = []
+    for hazard in hazards:
+        loaded = getattr(hazard, "_loaded_values", None) or {}
+        if not KEY_FIELDS.issubset(loaded):
+            raise ValueError(f"hazard {hazard.pk} was not loaded with every counted field")
+        shifts += [(keys_from(loaded), -1), (keys_of(hazard), 1)]
+    _shift(shifts)
+
+
 def _shift(changes: Iterable[tuple[Keys, int]]) -> None:
     """Add each hazard's `sign` (+1 or -1) to the counts of its keys, in one statement per table."""
     states: Counter[StateKey] = Counter()

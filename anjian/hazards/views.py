@@ -44,7 +44,7 @@ URL_BASE = "hazards:hazard"
 # The detail page's groups (issue 8 item 3): what was found, the 五到位, the rectification, the verification, 督办.
 DETAIL_GROUPS = (
     (gettext_lazy("发现"), ("enterprise", "place", "description", "category", "level", "criterion_item", "source",
-                           "found_at", "found_by")),
+                           "found_at", "found_by", "external_ref")),
     (gettext_lazy("五到位"), ("measures", "responsible", "funds", "deadline", "interim_measures", "assigned_at",
                             "requested_deadline")),
     (gettext_lazy("整改"), ("rectification", "rectified_at")),
@@ -76,6 +76,10 @@ class HazardListView(HazardQuerySetMixin, ObjectListView):
                                                                        levels=("town", "village")))
         # The enterprise id filter serves links from an enterprise page; typing ids is not a person's job.
         form.fields["enterprise"].widget = forms.HiddenInput()
+
+    def get_extra_context(self) -> dict[str, Any]:
+        # Who may report hazards may import a campaign's findings into their reach (issue 8 item 7).
+        return {"can_import": can_add(self.request.user, Hazard)}
 
 
 class SupervisionListView(HazardListView):

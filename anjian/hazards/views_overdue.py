@@ -154,18 +154,23 @@ class PeriodForm(forms.Form):
 
 
 def list_query(**params: str) -> str:
-    """The hazard list's query string for a count (its parameters: status, level, town, domain, overdue, listed);
-    the templates put the list's URL before it."""
+    """The hazard list's query string for a count (its parameters: status, level, town, domain, overdue, listed,
+    deadline_after, deadline_before, on_time); the templates put the list's URL before it."""
     return f"?{urlencode(params)}" if params else ""
 
 
-def with_links(row: dict[str, Any], **scope: str) -> dict[str, Any]:
-    """A row of counts with the list behind each: `links` by count, and `statuses` as (count, link) per status."""
+def with_links(row: dict[str, Any], period: selectors_stats.Period, **scope: str) -> dict[str, Any]:
+    """A row of counts with the list behind each: `links` by count, and `statuses` as (count, link) per status.
+
+    到期 and 按期销号 link to the hazards whose deadline falls in the page's `period` (issue 8 item 7)."""
+    due = {"deadline_after": period.start.isoformat(), "deadline_before": period.end.isoformat()}
     links = {
         "total": list_query(**scope),
         "overdue": list_query(**scope, overdue="true"),
         "major": list_query(**scope, level=HazardLevel.MAJOR),
         "listed": list_query(**scope, listed="true"),
+        "due": list_query(**scope, **due),
+        "on_time": list_query(**scope, **due, on_time="true"),
     }
     statuses = [
         {"label": status.label, "count": row[status.value], "url": list_query(**scope, status=status.value)}
@@ -189,13 +194,14 @@ def hazard_stats(request: HttpRequest) -> HttpResponse:
             period = selectors_stats.Period(start=period.end.replace(month=1, day=1), end=period.end)
     user = request.user
     totals = selectors_stats.hazard_totals(user=user, period=period)
-    towns = [with_links(row, town=row["code"]) for row in selectors_stats.totals_by_town(user=user, period=period)]
-    domains = [with_links(row, domain=row["domain"])
+    towns = [with_links(row, period, town=row["code"])
+             for row in selectors_stats.totals_by_town(user=user, period=period)]
+    domains = [with_links(row, period, domain=row["domain"])
                for row in selectors_stats.totals_by_domain(user=user, period=period)]
     context = {
         "form": form,
         "period": period,
-        "totals": with_links(totals),
+        "totals": with_links(totals, period),
         "towns": towns,
         "domains": domains,
         "status_labels": [status.label for status in HazardStatus],

@@ -46,14 +46,14 @@ class HazardSerializer(ServiceModelSerializer):
         model = Hazard
         fields = [
             "id", "enterprise", "enterprise_name", "place", "description", "category", "level", "source",
-            "found_at", "status", "overdue",
+            "found_at", "external_ref", "status", "overdue",
             "measures", "responsible", "funds", "deadline", "interim_measures", "assigned_at", "requested_deadline",
             "rectification", "rectified_at", "verification_note", "closed_at", "spot_check_note", "spot_checked_at",
             "listed", "supervision_level", "supervising_unit", "supervision_target_date", "listed_at", "lifted_at",
             "escalation_level", "created", "updated",
         ]
         read_only_fields = [
-            "found_at", "status", "overdue",
+            "found_at", "external_ref", "status", "overdue",
             "measures", "responsible", "funds", "deadline", "interim_measures", "assigned_at", "requested_deadline",
             "rectification", "rectified_at", "verification_note", "closed_at", "spot_check_note", "spot_checked_at",
             "supervision_level", "supervising_unit", "supervision_target_date", "listed_at", "lifted_at",

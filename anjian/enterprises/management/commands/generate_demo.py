@@ -25,6 +25,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         finally:
             bar.close()
+        for line in result.deleted_dependents:
+            self.stdout.write(line)
         if result.deleted:
             self.stdout.write(f"已删除此前生成的企业 {result.deleted} 家。")
         self.stdout.write(
