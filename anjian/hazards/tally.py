@@ -196,7 +196,9 @@ def update_counted(hazards: models.QuerySet, **changes: Any) -> int:
     names = sorted(KEY_FIELDS)
     with transaction.atomic():
         shifts: list[tuple[Keys, int]] = []
-        for values in hazards.values_list(*names).iterator(chunk_size=5_000):
+        # Unordered: the model's default order (newest found first) made SQLite walk the found_at index over every
+        # row instead of taking the filter's index (3.3 s instead of 0.1 s at 1,000,000 hazards).
+        for values in hazards.order_by().values_list(*names).iterator(chunk_size=5_000):
             stored = dict(zip(names, values, strict=True))
             shifts.append((keys_from(stored), -1))
             shifts.append((keys_from({**stored, **changes}), 1))
@@ -250,8 +252,9 @@ def rebuild(*, hazard_model: type[models.Model] | None = None, tally_model: type
     """Count every hazard again from scratch; answers the rows written to each table.
 
     Two INSERT ... SELECT statements grouped by the database. On PostgreSQL the tables are locked first, so a hazard
-    written meanwhile waits and then adds to the fresh counts instead of being lost between them. The models may
-    be given (a migration passes its historical ones).
+    written meanwhile waits and then adds to the fresh counts instead of being lost between them; they are emptied
+    with TRUNCATE (a DELETE would leave a whole table of dead rows for every reader to skip until a vacuum) and
+    analysed after. The models may be given (a migration passes its historical ones).
     """
     hazard_model = hazard_model or apps.get_model("hazards", "Hazard")
     tally_model = tally_model or _tally_model()
@@ -268,7 +271,8 @@ def rebuild(*, hazard_model: type[models.Model] | None = None, tally_model: type
              due_groups(hazard_model._base_manager.all())),
         ):
             table = quote(model._meta.db_table)
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (the model's own table name, quoted)
+            empty = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
+            cursor.execute(f"{empty} {table}")
             sql, params = grouped.query.sql_with_params()
             if connection.vendor == "sqlite":
                 # Every row is read: a plain scan of the table, not (as SQLite's planner prefers, to spare a sort)
@@ -279,4 +283,6 @@ def rebuild(*, hazard_model: type[models.Model] | None = None, tally_model: type
                 sql = sql.replace(source, f"{source} NOT INDEXED", 1)
             cursor.execute(f"INSERT INTO {table} ({', '.join(map(quote, columns))}) {sql}", params)
             written.append(cursor.rowcount)
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {table}")
     return written[0], written[1]
