@@ -4,13 +4,15 @@ For SQLite (a data directory kept under /tmp between runs, `--fresh` to rebuild)
 (database `anjian_bench_hazard_import`), this script migrates, loads the reference data and generates the demo
 city's registry once (`--enterprises`, no hazards), then a worker process inside Django, as a city supervisor:
 - builds an import file of `--rows` new hazards (two per enterprise, 外部编号 BENCH-…, every column filled);
-- times the dry run (`importing.dry_run`) and the commit (`importing.commit`: each row through `hazard_report`)
-  inside a transaction that is then rolled back, so every attempt starts from the same data (on PostgreSQL the
-  tables it writes are vacuumed before each attempt, as bench/import_export.py does). The notices each new hazard
-  sends run after the commit, so a rolled-back attempt does not deliver them: the figure is the import's own work.
+- times the dry run (`importing.dry_run`) and the commit (`importing.commit`: the rows written in bulk) inside a
+  transaction that is then rolled back, so every attempt starts from the same data (on PostgreSQL the tables it
+  writes are vacuumed before each attempt, as bench/import_export.py does). The notices each new hazard sends run
+  after the commit, so a rolled-back attempt does not deliver them: the figure is the import's own work;
+- then commits `--delivered` rows (2,000 by default) for real, the notices delivered after the commit (the
+  notifications app's batch sender), times it, and deletes what it wrote.
 
-Usage: .venv/bin/python bench/hazard_import.py [--rows N] [--enterprises N] [--repeat R] [--fresh] [--sqlite-only]
-                                               [--postgres-url URL]
+Usage: .venv/bin/python bench/hazard_import.py [--rows N] [--enterprises N] [--repeat R] [--delivered N] [--fresh]
+                                               [--sqlite-only] [--postgres-url URL]
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ DATA_DIR = Path(tempfile.gettempdir()) / "anjian-bench-hazard-import"
 PER_ENTERPRISE = 2
 
 
-def import_file(path: Path, rows: int) -> None:
-    """`rows` new hazards, PER_ENTERPRISE per enterprise, in the import's columns."""
+def import_file(path: Path, rows: int, prefix: str = "BENCH") -> None:
+    """`rows` new hazards, PER_ENTERPRISE per enterprise, in the import's columns, 外部编号 `prefix`-N."""
     import itertools
 
     from openpyxl import Workbook
@@ -50,7 +52,7 @@ def import_file(path: Path, rows: int) -> None:
         sheet.append(
             [
                 uscc,
-                f"BENCH-{number:06d}",
+                f"{prefix}-{number:06d}",
                 next(places),
                 f"消防通道被货物堵塞，安全出口指示灯损坏（{number}）",
                 "现场管理-消防安全",
@@ -76,7 +78,32 @@ def settle() -> None:
         cursor.execute("VACUUM ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))
 
 
-def worker(rows: int, repeat: int) -> None:
+def delivered_commit(person, work: Path, rows: int) -> None:
+    """One commit of `rows` new hazards kept, with its notices delivered after it; then the rows are deleted."""
+    import time
+
+    from anjian.hazards import importing
+    from anjian.hazards.models import Hazard
+    from anjian.notifications.models import Notification
+
+    path = work / "delivered.xlsx"
+    import_file(path, rows, prefix="BENCH-DELIVERED")
+    before = Notification.objects.count()
+    with path.open("rb") as handle:
+        started = time.perf_counter()
+        result = importing.commit(actor=person, handle=handle, extension=".xlsx")
+        seconds = time.perf_counter() - started
+    assert result.committed, result.errors[:5]
+    told = Notification.objects.count() - before
+    print(f"hazard import commit {rows:>7} rows, notices delivered ({told} notifications)  {seconds:7.2f} s  "
+          f"{rows / seconds:>7.0f} rows/s")
+    written = Hazard.objects.filter(external_ref__startswith="BENCH-DELIVERED-")
+    Notification.objects.filter(object_id__in=[str(pk) for pk in written.values_list("pk", flat=True)],
+                                kind="hazard.reported").delete()
+    written.delete()
+
+
+def worker(rows: int, repeat: int, delivered: int) -> None:
     person = city_supervisor()
     from anjian.hazards import importing
 
@@ -91,6 +118,8 @@ def worker(rows: int, repeat: int) -> None:
             f"hazard import {label} {rows:>7} rows ({len(result.to_create)} new)  median {median:7.2f} s  "
             f"{rows / median:>7.0f} rows/s  runs {runs}"
         )
+    if delivered:
+        delivered_commit(person, work, delivered)
     shutil.rmtree(work)
 
 
@@ -99,15 +128,17 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int, default=200_000)
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--delivered", type=int, default=2_000, help="rows of the commit kept and told (0: none)")
     add_backend_arguments(parser, default_postgres=DEFAULT_POSTGRES, fresh_help="generate the city again")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.rows, args.repeat)
+        worker(args.rows, args.repeat, args.delivered)
         return
     for label, env in backends(args, DATA_DIR):
         prepare_city(label, env, args.enterprises)
-        command = [sys.executable, __file__, "--worker", "--rows", str(args.rows), "--repeat", str(args.repeat)]
+        command = [sys.executable, __file__, "--worker", "--rows", str(args.rows), "--repeat", str(args.repeat),
+                   "--delivered", str(args.delivered)]
         subprocess.run(command, env=env, check=True)
 
 
