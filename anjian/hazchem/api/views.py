@@ -39,8 +39,9 @@ class ChemicalSearchSerializer(serializers.Serializer):
     next = serializers.CharField(allow_null=True)
     previous = serializers.CharField(allow_null=True)
     results = ChemicalSerializer(many=True)
-    nearest_names = serializers.ListField(child=serializers.CharField(),
-                                          help_text=_("未找到时，目录中相近的品名。"))
+    # Only a search answers it (a plain list pages like every other list).
+    nearest_names = serializers.ListField(child=serializers.CharField(), required=False,
+                                          help_text=_("给出 search 时：未找到则为目录中相近的品名，否则为空。"))
 
 
 class ChemicalViewSet(ScopedReadOnlyViewSet):
