@@ -83,6 +83,10 @@ def chemical_search(query: str, *, user: Any | None = None, queryset: QuerySet[C
     query = query.strip()
     if not query:
         return ChemicalSearch(queryset)
+    # The separator of the stored lists is no part of a name or CAS number: it would match every list.
+    query = query.replace(LIST_SEPARATOR, "").strip()
+    if not query:
+        return ChemicalSearch(queryset.none())
     exact, alias, prefix, anywhere = _conditions(query)
     ranked = (queryset.filter(exact | alias | prefix | anywhere)
               .annotate(rank=Case(When(exact, then=Value(EXACT)), When(alias, then=Value(EXACT_ALIAS)),

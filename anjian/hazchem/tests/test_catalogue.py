@@ -102,6 +102,7 @@ def test_unknown_name_gets_the_nearest_names(catalogue):
     assert "氯乙烯" in result.nearest_names or "氯乙烯[稳定的]" in result.nearest_names
     assert chemical_search("7664-41-7").nearest_names == []
     assert chemical_search("99999-99-9").nearest_names == []
+    assert list(chemical_search(";").chemicals) == []  # the lists' separator matches nothing
 
 
 def test_city_staff_edit_is_audited_with_history(catalogue, personas):
