@@ -35,15 +35,6 @@ class ChemicalSerializer(serializers.ModelSerializer):
                   "pinyin_initials", "hazard_symbols", "notes"]
 
 
-class ChemicalSearchSerializer(serializers.Serializer):
-    next = serializers.CharField(allow_null=True)
-    previous = serializers.CharField(allow_null=True)
-    results = ChemicalSerializer(many=True)
-    # Only a search answers it (a plain list pages like every other list).
-    nearest_names = serializers.ListField(child=serializers.CharField(), required=False,
-                                          help_text=_("给出 search 时：未找到则为目录中相近的品名，否则为空。"))
-
-
 class ChemicalViewSet(ScopedReadOnlyViewSet):
     """危险化学品目录. With `search`, the best matches in rank order (exact name or CAS first) and, when nothing
     matched, `nearest_names` (issue 9: an unknown name gets the nearest catalogue names)."""
@@ -55,9 +46,10 @@ class ChemicalViewSet(ScopedReadOnlyViewSet):
     def restricted_queryset(self, action: str):
         return chemical_list(user=self.request.user, action=action)
 
-    @extend_schema(responses=ChemicalSearchSerializer, parameters=[OpenApiParameter(
-        "search", str, description=str(_("品名、别名、拼音首字母或CAS号（完整或前几位）；给出时按匹配程度排序，"
-                                          "最多返回50条，未找到时给出相近品名。")))])
+    # The page keeps the list's shape (next, previous, results); a search adds `nearest_names`.
+    @extend_schema(parameters=[OpenApiParameter(
+        "search", str, description=str(_("品名、别名、拼音首字母或CAS号（完整或前几位）；给出时按匹配程度排序，最多返回"
+                                          "50条，并附 nearest_names：未找到时为目录中相近的品名，否则为空。")))])
     def list(self, request, *args, **kwargs):
         query = request.query_params.get("search", "").strip()
         if not query:
