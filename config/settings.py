@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "anjian.regions",
     "anjian.enterprises",
     "anjian.hazards",
+    "anjian.hazchem",
     "anjian.dashboard",
     "anjian.platform",
 ]

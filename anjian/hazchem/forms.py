@@ -1,0 +1,50 @@
+"""The form staff complete a chemical with (issue 9 item 1): hazard symbols, one per line with its source, and notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from anjian.core.forms import ServiceModelForm
+from anjian.hazchem.models import Chemical
+from anjian.hazchem.services import clean_hazard_symbols, symbol_codes
+
+
+def symbols_as_lines(entries: list[dict[str, str]]) -> str:
+    return "\n".join(f"{entry['symbol']} {entry['source']}" for entry in entries)
+
+
+def symbols_from_lines(text: str) -> list[dict[str, str]]:
+    """"W5.1 依据某企业SDS第2部分" per line → [{"symbol": "W5.1", "source": "依据某企业SDS第2部分"}]."""
+    entries = []
+    for line in text.splitlines():
+        symbol, _separator, source = line.strip().partition(" ")
+        if symbol:
+            entries.append({"symbol": symbol, "source": source.strip()})
+    return entries
+
+
+class ChemicalForm(ServiceModelForm):
+    hazard_symbols = forms.CharField(
+        label=_("危险性类别符号"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("每行一个：符号、空格、来源，例如“W5.1 供应商安全技术说明书（2024版）第2部分”。"))
+
+    class Meta:
+        model = Chemical
+        fields = ["hazard_symbols", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["hazard_symbols"] = symbols_as_lines(self.instance.hazard_symbols or [])
+        self.fields["hazard_symbols"].help_text = "{} {}".format(
+            self.fields["hazard_symbols"].help_text, _("可用符号：%(codes)s。") % {"codes": "、".join(symbol_codes())})
+
+    def clean_hazard_symbols(self) -> list[dict[str, str]]:
+        try:
+            return clean_hazard_symbols(symbols_from_lines(self.cleaned_data["hazard_symbols"]))
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["hazard_symbols"]) from error

@@ -1,0 +1,45 @@
+"""Writes of the chemical catalogue (issue 9 item 1): city staff complete a chemical's hazard symbols (each with its
+source) and notes; the catalogue's own fields come only from `anjian load-reference`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from anjian.core.services import scoped_save
+from anjian.hazchem.models import Chemical
+from anjian.standards import gb18218
+
+
+def symbol_codes() -> tuple[str, ...]:
+    """GB 18218-2018 Table 2's hazard symbols (J1…W11), in the standard's order."""
+    return tuple(gb18218.table2())
+
+
+def clean_hazard_symbols(entries: Any) -> list[dict[str, str]]:
+    """Each entry a known symbol with a non-empty source, no symbol twice; raises a Chinese ValidationError."""
+    if not isinstance(entries, list):
+        raise ValidationError({"hazard_symbols": _("危险性类别符号应为列表。")})
+    known = set(symbol_codes())
+    cleaned: list[dict[str, str]] = []
+    for entry in entries:
+        symbol = str(entry.get("symbol", "")).strip().upper() if isinstance(entry, dict) else ""
+        source = str(entry.get("source", "")).strip() if isinstance(entry, dict) else ""
+        if symbol not in known:
+            message = _("“%(symbol)s”不是 GB 18218-2018 表2 的危险性类别符号（J1…W11）。") % {"symbol": symbol}
+            raise ValidationError({"hazard_symbols": message})
+        if not source:
+            raise ValidationError({"hazard_symbols": _("符号 %(symbol)s 须注明来源。") % {"symbol": symbol}})
+        if any(existing["symbol"] == symbol for existing in cleaned):
+            raise ValidationError({"hazard_symbols": _("符号 %(symbol)s 重复。") % {"symbol": symbol}})
+        cleaned.append({"symbol": symbol, "source": source})
+    return cleaned
+
+
+def chemical_save(*, actor: Any, chemical: Chemical, reason: str = "") -> Chemical:
+    """Save a chemical's hazard symbols and notes; audited as `chemical.update` by scoped_save, which also refuses
+    any other field (Chemical.editable_fields) and any role without CHANGE (Chemical.policy)."""
+    chemical.hazard_symbols = clean_hazard_symbols(chemical.hazard_symbols)
+    return scoped_save(actor=actor, obj=chemical, reason=reason)
