@@ -32,8 +32,9 @@ DATA_DIR = Path(tempfile.gettempdir()) / "anjian-bench-hazard-import"
 PER_ENTERPRISE = 2
 
 
-def import_file(path: Path, rows: int, prefix: str = "BENCH") -> None:
-    """`rows` new hazards, PER_ENTERPRISE per enterprise, in the import's columns, 外部编号 `prefix`-N."""
+def import_file(path: Path, rows: int, prefix: str = "BENCH", *, with_users: bool = False) -> None:
+    """`rows` new hazards, PER_ENTERPRISE per enterprise, in the import's columns, 外部编号 `prefix`-N; with
+    `with_users`, only at enterprises that have a user of their own (so each new hazard tells someone)."""
     import itertools
 
     from openpyxl import Workbook
@@ -41,7 +42,12 @@ def import_file(path: Path, rows: int, prefix: str = "BENCH") -> None:
     from anjian.enterprises.models import Enterprise
     from anjian.hazards.importing import SPEC
 
-    usccs = Enterprise.objects.order_by("pk").values_list("uscc", flat=True)[: -(-rows // PER_ENTERPRISE)]
+    count = -(-rows // PER_ENTERPRISE)
+    ids = list(Enterprise.objects.order_by("-pk" if with_users else "pk").values_list("pk", flat=True)[:count])
+    enterprises = Enterprise.objects.filter(pk__in=ids).order_by("pk")
+    if with_users:
+        give_users(enterprises)
+    usccs = list(enterprises.values_list("uscc", flat=True))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SPEC.sheet_title)
     sheet.append([column.label for column in SPEC.columns])
@@ -62,6 +68,19 @@ def import_file(path: Path, rows: int, prefix: str = "BENCH") -> None:
             ]
         )
     workbook.save(path)
+
+
+def give_users(enterprises) -> None:
+    """An enterprise user (安全管理员) for each of `enterprises` that has none, the generated registry having none."""
+    from anjian.accounts.models import User
+    from anjian.accounts.roles import Role
+
+    missing = enterprises.exclude(pk__in=User.objects.filter(role=Role.ENTERPRISE_USER).values("enterprise_id"))
+    User.objects.bulk_create(
+        User(username=f"bench_enterprise_{enterprise.pk}", role=Role.ENTERPRISE_USER, enterprise=enterprise,
+             password="!")
+        for enterprise in missing.only("pk")
+    )
 
 
 def settle() -> None:
@@ -87,7 +106,7 @@ def delivered_commit(person, work: Path, rows: int) -> None:
     from anjian.notifications.models import Notification
 
     path = work / "delivered.xlsx"
-    import_file(path, rows, prefix="BENCH-DELIVERED")
+    import_file(path, rows, prefix="BENCH-DELIVERED", with_users=True)
     before = Notification.objects.count()
     with path.open("rb") as handle:
         started = time.perf_counter()
