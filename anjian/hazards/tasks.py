@@ -162,8 +162,10 @@ def escalation_rank(label: str, steps: Sequence[LadderStep]) -> int:
                default=-1)
 
 
-def already_escalated(hazard: Hazard, key: str) -> bool:
-    return AuditEvent.objects.filter(action=ESCALATE, object_id=str(hazard.pk), data__key=key).exists()
+def escalated_keys(hazards: Sequence[Hazard]) -> set[str]:
+    """The ladder steps already recorded as escalations of `hazards` (their notice keys), in one query."""
+    events = AuditEvent.objects.filter(action=ESCALATE, object_id__in=[str(hazard.pk) for hazard in hazards])
+    return {key for key in events.values_list("data__key", flat=True) if key}
 
 
 def run_overdue(*, as_of: dt.date | None = None) -> OverdueRun:
@@ -178,16 +180,21 @@ def run_overdue(*, as_of: dt.date | None = None) -> OverdueRun:
         run.scheduled = fill_schedules(as_of=as_of, steps=steps)
     for batch in due_hazards(as_of=as_of):
         with transaction.atomic():
-            told = [_send_due(hazard, as_of=as_of, steps=steps, all_steps=all_steps, run=run) for hazard in batch]
+            escalated = escalated_keys(batch)
+            events: list[AuditEvent] = []
+            told = [_send_due(hazard, as_of=as_of, steps=steps, all_steps=all_steps, run=run, escalated=escalated,
+                              events=events) for hazard in batch]
             update_fields(Hazard, batch, ["next_notice_on", "escalation_level"])
+            audit.record_many(events)
             # A batch's notices are written together after its commit (one transaction, not one per hazard).
             send_many_on_commit(actor=None, items=told)
     return run
 
 
 def _send_due(hazard: Hazard, *, as_of: dt.date, steps: Sequence[LadderStep], all_steps: Sequence[LadderStep],
-              run: OverdueRun) -> tuple[Hazard, list[Notice], str]:
-    """Record the hazard's due steps (its escalations as audit events) and answer what to tell, about whom."""
+              run: OverdueRun, escalated: set[str], events: list[AuditEvent]) -> tuple[Hazard, list[Notice], str]:
+    """Add the hazard's due escalations not yet recorded to `events` (audit events, written with the batch) and
+    answer what to tell, about whom."""
     due = steps_due(hazard, as_of=as_of, steps=steps)
     notices = []
     for step in due:
@@ -200,11 +207,12 @@ def _send_due(hazard: Hazard, *, as_of: dt.date, steps: Sequence[LadderStep], al
         if step.level_label and step.days >= escalation_rank(hazard.escalation_level, all_steps):
             hazard.escalation_level = step.level_label
         key = notice_key(hazard, step)
-        if not already_escalated(hazard, key):
-            audit.record(actor=None, action=ESCALATE, obj=hazard,
-                         reason=step.level_label or step.get_kind_display(),
-                         data={"key": key, "days": step.days, "deadline": hazard.deadline.isoformat(),
-                               "roles": list(step.roles), "level": step.level_label})
+        if key not in escalated:
+            escalated.add(key)
+            events.append(audit.event(actor=None, action=ESCALATE, obj=hazard,
+                                      reason=step.level_label or step.get_kind_display(),
+                                      data={"key": key, "days": step.days, "deadline": hazard.deadline.isoformat(),
+                                            "roles": list(step.roles), "level": step.level_label}))
     run.hazards += 1
     following = [due_on(step, hazard.deadline) for step in steps if due_on(step, hazard.deadline) > as_of]
     hazard.next_notice_on = min(following, default=None)

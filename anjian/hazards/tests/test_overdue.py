@@ -8,6 +8,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from anjian.core.models import AuditEvent
 from anjian.hazards.choices import HazardStatus, LadderStepKind
@@ -229,3 +231,20 @@ def test_the_default_ladder_is_loaded_once_and_never_overwritten():
     LadderStep.objects.filter(kind="escalation", days=7).update(days=10, active=False)
     assert load_ladder() == 0
     assert not LadderStep.objects.filter(kind="escalation", days=7).exists()
+
+
+def test_a_morning_costs_the_same_statements_for_few_hazards_or_many(personas, time_machine,
+                                                                     django_capture_on_commit_callbacks):
+    """The escalation events and the notices of a batch are read and written together (issue 8 "Must show": the job
+    over a million hazards), so more hazards due the same morning do not mean more statements."""
+    time_machine.move_to(dt.datetime.combine(day(3), dt.time(7, 30), tzinfo=SHANGHAI), tick=False)
+
+    def statements(count: int) -> int:
+        for enterprise in (personas.enterprise_a, personas.enterprise_b) * count:
+            make_hazard(enterprise, status=HazardStatus.RECTIFYING, deadline=DEADLINE)
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+            run = run_overdue()
+        assert run.escalations == 2 * count  # the town's step (+3 days) of each new hazard
+        return len(queries)
+
+    assert statements(2) == statements(5)
