@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "anjian.enterprises",
     "anjian.hazards",
     "anjian.hazchem",
+    "anjian.risk",
     "anjian.dashboard",
     "anjian.platform",
 ]

@@ -103,6 +103,9 @@ class Enterprise(ScopedModel):
     key_process = models.BooleanField(_("重点监管危险化工工艺"), default=False)
     key_chemical = models.BooleanField(_("重点监管危险化学品"), default=False)
     major_hazard = models.BooleanField(_("危险化学品重大危险源"), default=False)
+    # The highest level (一级 = 1) among the enterprise's registered 重大危险源; kept with `major_hazard` by
+    # anjian.hazchem.grading from its hazard units (issue 9 item 2), null when it has none.
+    major_hazard_level = models.PositiveSmallIntegerField(_("重大危险源级别"), null=True, blank=True)
     dust_explosion = models.BooleanField(_("粉尘涉爆"), default=False)
     ammonia_refrigeration = models.BooleanField(_("涉氨制冷"), default=False)
     confined_space = models.BooleanField(_("有限空间作业"), default=False)

@@ -23,3 +23,14 @@ class HazchemConfig(ModuleConfig):
         ReferenceLoader(_("危险化学品目录"), "anjian.hazchem.reference.load_catalogue"),
         ReferenceLoader(_("重点监管危险化工工艺"), "anjian.hazchem.reference.load_key_processes"),
     )
+
+    def ready(self) -> None:
+        super().ready()
+        from anjian.core import audit
+
+        # Decisions anjian.hazchem.grading takes on a unit's working (issue 9 item 2).
+        audit.register_label("hazardunit.grade", _("危险化学品单元辨识分级变化"))
+        audit.register_label("majorhazard.register", _("登记重大危险源"))
+        audit.register_label("majorhazard.relevel", _("重大危险源级别变化"))
+        audit.register_label("majorhazard.deregister", _("核销重大危险源"))
+        audit.register_label("enterprise.major_hazard_follow", _("企业重大危险源标识随单元更新"))

@@ -1,0 +1,244 @@
+"""GB 18218-2018 identification and grading of hazard units, kept on the unit on every change (issue 9 item 2).
+
+`work()` turns a unit's chemicals into `gb18218.Item`s and runs `gb18218.identify` and `grade`; nothing is guessed:
+a chemical whose Q cannot be determined leaves S a lower bound (the unit is major only if that bound reaches 1),
+one whose β cannot be determined leaves R and the level open, and the unit says which chemical needs a hazard symbol
+or an assessor's number. `regrade()` stores the working on the unit, registers, re-levels or deregisters its
+重大危险源 and makes the enterprise's major-hazard flag and level follow (`follow_enterprise`). The ledger (item 3)
+calls `regrade()` when a stock changes the quantity a unit holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from anjian.core import audit
+from anjian.enterprises.models import Enterprise
+from anjian.hazchem.models import HazardUnit, MajorHazard, UnitChemical, UnitGrading
+from anjian.hazchem.models.units import MajorHazardStatus
+from anjian.standards import gb18218
+from anjian.standards._errors import StandardsError
+
+# 安监总局令第40号 第十一条: a registered 重大危险源 is assessed again every three years.
+REVIEW_YEARS = 3
+_PLACES = Decimal("0.0001")
+# Which quantity a row used: the unit's design maximum (GB 18218-2018 4.2.2) or a larger stock from the ledger.
+BASIS_MAXIMUM = "maximum"
+BASIS_STOCK = "stock"
+
+
+def _decimal(value: Fraction | Decimal) -> Decimal:
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return value.quantize(_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _text(value: Fraction | Decimal | None) -> str | None:
+    return None if value is None else str(_decimal(value))
+
+
+def quantity_of(row: UnitChemical) -> tuple[Decimal, str]:
+    """The q that counts: the design maximum, or the ledger's stock where it is larger (issue 9 item 3)."""
+    if row.stock_t is not None and row.stock_t > row.max_quantity_t:
+        return row.stock_t, BASIS_STOCK
+    return row.max_quantity_t, BASIS_MAXIMUM
+
+
+def item_for(row: UnitChemical) -> gb18218.Item:
+    """The standard's input for one chemical of a unit; raises StandardsError on a number the standard refuses."""
+    quantity, _basis = quantity_of(row)
+    chemical = row.chemical
+    if chemical is not None:
+        numbers = chemical.cas_numbers
+        name = chemical.name
+        # A catalogue row with several CAS numbers designates no single Table 1 row by CAS; its name decides.
+        cas = numbers[0] if len(numbers) == 1 else ""
+        symbols = tuple(entry["symbol"] for entry in chemical.hazard_symbols or ())
+    else:
+        name, cas, symbols = row.name, row.cas, ()
+    return gb18218.Item(
+        quantity_t=quantity, name=name, cas=cas, hazard_symbols=symbols,
+        critical_quantity_t=row.critical_quantity_t, beta=row.beta,
+    )
+
+
+@dataclass(frozen=True)
+class Working:
+    """A unit's identification and grading as far as its data allows, ready to store and to show."""
+
+    grading: str
+    s: Decimal | None
+    is_major: bool
+    r: Decimal | None
+    level: int | None
+    document: dict[str, Any] = field(default_factory=dict)
+
+
+def _row_document(row: UnitChemical, result: gb18218.Row) -> dict[str, Any]:
+    _quantity, basis = quantity_of(row)
+    return {
+        "unit_chemical": row.pk,
+        "chemical": row.chemical_id,
+        "name": result.name,
+        "cas": result.cas,
+        "table1_name": result.table1_name,
+        "hazard_symbols": list(result.hazard_symbols),
+        "quantity_t": str(result.quantity_t),
+        "quantity_basis": basis,
+        "critical_quantity_t": str(result.critical_quantity_t),
+        "critical_quantity_source": result.critical_quantity_source,
+        "ratio": _text(result.ratio),
+        "beta": None if result.beta is None else str(result.beta),
+        "beta_source": result.beta_source,
+        "weighted_ratio": _text(result.weighted_ratio),
+    }
+
+
+def work(unit: HazardUnit, rows: Sequence[UnitChemical]) -> Working:
+    """Identify (4.2.1) and grade (4.3) `unit` holding `rows`; each row is tried alone first, so one chemical the
+    standard cannot place is named in `document["missing"]` instead of failing the whole unit."""
+    if not rows:
+        return Working(UnitGrading.EMPTY, None, False, None, None, {"rows": [], "missing": []})
+    placed: list[tuple[UnitChemical, gb18218.Item, gb18218.Row]] = []
+    missing: list[dict[str, Any]] = []
+    for row in rows:
+        try:
+            item = item_for(row)
+            result = gb18218.identify([item]).rows[0]
+        except StandardsError as error:
+            missing.append({"unit_chemical": row.pk, "name": row.label, "needs": "symbol", "code": error.code,
+                            "message": str(error)})
+            continue
+        placed.append((row, item, result))
+    s = sum((result.ratio for _row, _item, result in placed), Fraction(0))
+    without_beta = [(row, result) for row, _item, result in placed if result.beta is None]
+    for row, result in without_beta:
+        missing.append({"unit_chemical": row.pk, "name": result.name, "needs": "beta", "code": "beta_missing",
+                        "message": f"无法确定「{result.name}」的校正系数β（{result.critical_quantity_source}），"
+                                   "请补充危险性类别符号或由评价人员确定β"})
+    document: dict[str, Any] = {
+        "method": gb18218.METHOD,
+        "method_version": gb18218.METHOD_VERSION,
+        "rows": [_row_document(row, result) for row, _item, result in placed],
+        "missing": missing,
+        "s": _text(s),
+        "s_is_lower_bound": any(entry["needs"] == "symbol" for entry in missing),
+        "exposed_people": unit.exposed_people,
+        "alpha": str(gb18218.alpha_for(unit.exposed_people)),
+    }
+    # S is exact when every Q is known; otherwise it is a lower bound, which still settles a unit at or above 1.
+    is_major = s >= 1
+    if any(entry["needs"] == "symbol" for entry in missing):
+        return Working(UnitGrading.NEEDS_SYMBOL, _decimal(s), is_major, None, None, document)
+    if without_beta:
+        return Working(UnitGrading.NEEDS_BETA, _decimal(s), is_major, None, None, document)
+    graded = gb18218.grade([item for _row, item, _result in placed], unit.exposed_people)
+    document.update({
+        "alpha_source": graded.alpha_source,
+        "r": _text(graded.r),
+        "level": graded.level,
+        "level_label": graded.level_label,
+    })
+    return Working(UnitGrading.GRADED, _decimal(graded.s), graded.is_major, _decimal(graded.r), graded.level,
+                   document)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a regrade changed that people must hear of: the unit crossed S = 1 or its level moved."""
+
+    unit: HazardUnit
+    was_major: bool
+    is_major: bool
+    old_level: int | None
+    new_level: int | None
+
+    @property
+    def matters(self) -> bool:
+        return self.was_major != self.is_major or self.old_level != self.new_level
+
+
+def _review_due(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + REVIEW_YEARS)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + REVIEW_YEARS, day=28)
+
+
+def registration_number(unit: HazardUnit, day: dt.date) -> str:
+    """登记编号: the enterprise's town code, the year and the unit's number, unique because the unit's is."""
+    town = unit.enterprise.region.code[:9]
+    return f"{town}-{day.year}-{unit.pk:06d}"
+
+
+def _register(unit: HazardUnit, *, actor: Any, now: dt.datetime) -> None:
+    today = timezone.localdate(now)
+    registration = MajorHazard.objects.filter(unit=unit).first()
+    if unit.is_major:
+        if registration is None:
+            registration = MajorHazard.objects.create(
+                enterprise_id=unit.enterprise_id, unit=unit, registration_number=registration_number(unit, today),
+                level=unit.level, registered_on=today, review_due=_review_due(today),
+            )
+            audit.record(actor=actor, action="majorhazard.register", obj=registration,
+                         data={"level": unit.level, "s": str(unit.s)})
+        elif registration.status != MajorHazardStatus.REGISTERED or registration.level != unit.level:
+            registration.status = MajorHazardStatus.REGISTERED
+            registration.level = unit.level
+            registration.save(update_fields=["status", "level", "updated"])
+            audit.record(actor=actor, action="majorhazard.relevel", obj=registration, data={"level": unit.level})
+    elif registration is not None and registration.status == MajorHazardStatus.REGISTERED:
+        registration.status = MajorHazardStatus.DEREGISTERED
+        registration.save(update_fields=["status", "updated"])
+        audit.record(actor=actor, action="majorhazard.deregister", obj=registration, data={"s": str(unit.s)})
+
+
+def follow_enterprise(enterprise_id: int, *, actor: Any = None) -> bool:
+    """The enterprise's 重大危险源 flag and level from its units (issue 9 item 2); True when they changed."""
+    majors = HazardUnit.objects.filter(enterprise_id=enterprise_id, is_major=True)
+    is_major = majors.exists()
+    level = majors.aggregate(level=Min("level"))["level"] if is_major else None
+    enterprise = Enterprise.objects.only("pk", "major_hazard", "major_hazard_level").get(pk=enterprise_id)
+    if (enterprise.major_hazard, enterprise.major_hazard_level) == (is_major, level):
+        return False
+    before = {"major_hazard": enterprise.major_hazard, "major_hazard_level": enterprise.major_hazard_level}
+    Enterprise.objects.filter(pk=enterprise_id).update(major_hazard=is_major, major_hazard_level=level)
+    enterprise.major_hazard, enterprise.major_hazard_level = is_major, level
+    audit.record(actor=actor, action="enterprise.major_hazard_follow", obj=enterprise,
+                 data={"before": before, "after": {"major_hazard": is_major, "major_hazard_level": level}})
+    return True
+
+
+def regrade(unit: HazardUnit, *, actor: Any = None, now: dt.datetime | None = None) -> Change:
+    """Work the unit out again, store it, keep its registration and its enterprise's flag; one transaction."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = list(UnitChemical.objects.filter(unit=unit).select_related("chemical").order_by("id"))
+        was_major, old_level = unit.is_major, unit.level
+        result = work(unit, rows)
+        unit.grading, unit.s, unit.is_major, unit.r, unit.level = (
+            result.grading, result.s, result.is_major, result.r, result.level)
+        unit.working, unit.graded_at = result.document, now
+        unit.save(update_fields=["grading", "s", "is_major", "r", "level", "working", "graded_at", "updated"])
+        change = Change(unit, was_major, unit.is_major, old_level, unit.level)
+        if change.matters:
+            audit.record(actor=actor, action="hazardunit.grade", obj=unit, data={
+                "before": {"is_major": was_major, "level": old_level},
+                "after": {"is_major": unit.is_major, "level": unit.level, "s": str(unit.s), "r": _text(unit.r)},
+            })
+        _register(unit, actor=actor, now=now)
+        follow_enterprise(unit.enterprise_id, actor=actor)
+    return change
+
+
+def regrade_units(units: Iterable[HazardUnit], *, actor: Any = None, now: dt.datetime | None = None) -> list[Change]:
+    return [regrade(unit, actor=actor, now=now) for unit in units]
