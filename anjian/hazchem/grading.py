@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Min
+from django.dispatch import Signal
 from django.utils import timezone
 
 from anjian.core import audit
@@ -31,6 +32,10 @@ from anjian.standards._errors import StandardsError
 # 安监总局令第40号 第十一条: a registered 重大危险源 is assessed again every three years.
 REVIEW_YEARS = 3
 _PLACES = Decimal("0.0001")
+
+# Sent inside the transaction whenever an enterprise's 重大危险源 flag or level moved (follow_enterprise), with
+# `enterprise_id`; the risk app (a higher layer) recomputes the enterprise's colour on it (issue 9 item 5).
+major_hazard_changed = Signal()
 # Which quantity a row used: the unit's design maximum (GB 18218-2018 4.2.2) or a larger stock from the ledger.
 BASIS_MAXIMUM = "maximum"
 BASIS_STOCK = "stock"
@@ -215,6 +220,7 @@ def follow_enterprise(enterprise_id: int, *, actor: Any = None) -> bool:
     enterprise.major_hazard, enterprise.major_hazard_level = is_major, level
     audit.record(actor=actor, action="enterprise.major_hazard_follow", obj=enterprise,
                  data={"before": before, "after": {"major_hazard": is_major, "major_hazard_level": level}})
+    major_hazard_changed.send(sender=Enterprise, enterprise_id=enterprise_id, actor=actor)
     return True
 
 
