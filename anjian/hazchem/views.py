@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from anjian.core.views import ObjectDetailView, ObjectEditView, ObjectListView
-from anjian.hazchem import selectors, services
+from anjian.hazchem import properties, selectors, services
 from anjian.hazchem.filtersets import ChemicalFilterSet, KeyProcessFilterSet
 from anjian.hazchem.forms import ChemicalForm
 from anjian.hazchem.models import Chemical, KeyProcess
@@ -47,6 +47,11 @@ class ChemicalDetailView(ChemicalQuerySetMixin, ObjectDetailView):
     detail_fields = ("catalogue_number", "sub_row", "name", "aliases", "cas", "highly_toxic", "remark",
                      "explosive_precursor", "explosive_precursor_class", "drug_precursor_category",
                      "key_supervised", "notes", "qa_flag")
+
+    def get_extra_context(self, obj: Chemical) -> dict:
+        data = properties.data_for(obj.cas_numbers)
+        return {**super().get_extra_context(obj), "physical": data,
+                "physical_rows": properties.shown_properties(data) if data else []}
 
 
 class ChemicalEditView(ChemicalQuerySetMixin, ObjectEditView):

@@ -5,11 +5,12 @@ read-only: staff complete a chemical on its page. Querysets come from `restrict(
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from anjian.core.api.viewsets import ScopedReadOnlyViewSet
+from anjian.hazchem import properties
 from anjian.hazchem.filtersets import ChemicalFilterSet, KeyProcessFilterSet
 from anjian.hazchem.models import Chemical, KeyProcess
 from anjian.hazchem.selectors import chemical_list, key_process_list, nearest_names
@@ -35,6 +36,37 @@ class ChemicalSerializer(serializers.ModelSerializer):
                   "pinyin_initials", "hazard_symbols", "notes"]
 
 
+class PhysicalPropertySerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.FloatField()
+    unit = serializers.CharField(allow_blank=True)
+    source = serializers.CharField(help_text=_("chemicals 数据库中该数值的数据来源。"))
+
+
+class ChemicalDetailSerializer(ChemicalSerializer):
+    """A chemical with its physical properties from the `chemicals` package by CAS (issue 9 item 1); only the detail
+    carries them, since a list would load them for every row."""
+
+    formula = serializers.SerializerMethodField(help_text=_("分子式；chemicals 数据库中没有该CAS号时为空。"))
+    physical_properties = serializers.SerializerMethodField()
+
+    class Meta(ChemicalSerializer.Meta):
+        fields = [*ChemicalSerializer.Meta.fields, "formula", "physical_properties"]
+
+    def _physical(self, chemical: Chemical) -> properties.PhysicalData | None:
+        return properties.data_for(chemical.cas_numbers)
+
+    def get_formula(self, chemical: Chemical) -> str:
+        data = self._physical(chemical)
+        return data.formula if data else ""
+
+    @extend_schema_field(PhysicalPropertySerializer(many=True))
+    def get_physical_properties(self, chemical: Chemical) -> list[dict]:
+        data = self._physical(chemical)
+        return [vars(row) for row in properties.shown_properties(data)] if data else []
+
+
 class ChemicalViewSet(ScopedReadOnlyViewSet):
     """危险化学品目录. With `search`, the best matches in rank order (exact name or CAS first) and, when nothing
     matched, `nearest_names` (issue 9: an unknown name gets the nearest catalogue names)."""
@@ -45,6 +77,9 @@ class ChemicalViewSet(ScopedReadOnlyViewSet):
 
     def restricted_queryset(self, action: str):
         return chemical_list(user=self.request.user, action=action)
+
+    def get_serializer_class(self):
+        return ChemicalDetailSerializer if self.action == "retrieve" else ChemicalSerializer
 
     # The page keeps the list's shape (next, previous, results); a search adds `nearest_names`.
     @extend_schema(parameters=[OpenApiParameter(
