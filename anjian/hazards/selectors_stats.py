@@ -100,19 +100,17 @@ def _tally_source(user: Any, region: Region | None, period: Period) -> Source | 
         return None
     if region is not None and region.level not in (RegionLevel.CITY, RegionLevel.TOWN):
         return None
-    states, dues = HazardTally.objects.all(), HazardDueTally.objects.filter(deadline__range=(period.start, period.end))
-    for queryset_name, scope in (("states", STATE_SCOPE), ("dues", DUE_SCOPE)):
+
+    def narrowed(queryset: QuerySet, scope: Scope) -> QuerySet:
         condition = reach.q(scope)
-        queryset = states if queryset_name == "states" else dues
         queryset = queryset.none() if condition is None else queryset.filter(condition)
         if region is not None and region.level != RegionLevel.CITY:
             queryset = queryset.filter(**{f"{scope.region_code}__range": code_range(region.prefix)})
-        if queryset_name == "states":
-            states = queryset
-        else:
-            dues = queryset
+        return queryset
+
     return Source(
-        states=states, dues=dues,
+        states=narrowed(HazardTally.objects.all(), STATE_SCOPE),
+        dues=narrowed(HazardDueTally.objects.filter(deadline__range=(period.start, period.end)), DUE_SCOPE),
         state_measures=_state_measures(lambda condition: Sum("count", filter=condition), Q(listed=True)),
         due_measures={"due": Sum("due"), "on_time": Sum("on_time")}, due_place="town_code",
     )

@@ -171,14 +171,13 @@ def state_groups(hazards: models.QuerySet) -> models.QuerySet:
     return hazards.annotate(listed=listed_expression()).values(*STATE_KEY).annotate(n=Count("id")).order_by()
 
 
-def due_groups(hazards: models.QuerySet, *, by_village: bool = False) -> models.QuerySet:
-    """Hazards with a deadline grouped by town (or village), domain and deadline, with `due` and `on_time`."""
-    place = "region_code" if by_village else "town"
-    rows = hazards.filter(deadline__isnull=False).annotate(rectified_day=local_date("rectified_at"))
-    if not by_village:
-        rows = rows.annotate(town=Concat(Substr("region_code", 1, TOWN_PREFIX_LENGTH), Value("000"),
-                                         output_field=models.CharField()))
-    return rows.values(place, "domain", "deadline").annotate(
+def due_groups(hazards: models.QuerySet) -> models.QuerySet:
+    """Hazards with a deadline grouped by town, domain and deadline, with `due` and `on_time`."""
+    rows = hazards.filter(deadline__isnull=False).annotate(
+        rectified_day=local_date("rectified_at"),
+        town=Concat(Substr("region_code", 1, TOWN_PREFIX_LENGTH), Value("000"), output_field=models.CharField()),
+    )
+    return rows.values("town", "domain", "deadline").annotate(
         due=Count("id"), on_time=Sum(on_time_expression())).order_by()
 
 
