@@ -26,3 +26,11 @@ class RiskConfig(ModuleConfig):
     )
     enterprise_panels = (Panel("risk/enterprise_panel_risk.html", "anjian.risk.views.enterprise_panel", order=30),)
     demo = (DemoGenerator(_("风险点与风险评估"), "anjian.risk.demo.generate_for_demo"),)
+
+    def ready(self) -> None:
+        super().ready()
+        from anjian.enterprises.demo import delete_dependents_with
+        from anjian.risk.demo import delete_generated_for
+
+        # generate-demo --replace: the demo city's risk units and what goes with them leave before its enterprises.
+        delete_dependents_with(delete_generated_for)

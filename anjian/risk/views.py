@@ -27,7 +27,7 @@ from anjian.core.views import (
     safe_next,
 )
 from anjian.enterprises.models import Enterprise
-from anjian.risk import selectors, services
+from anjian.risk import importing, selectors, services
 from anjian.risk.filtersets import (
     ControlMeasureFilterSet,
     MeasureCheckFilterSet,
@@ -61,6 +61,8 @@ class RiskUnitMixin:
 
 
 class RiskUnitListView(RiskUnitMixin, ObjectListView):
+    # The export is the register's import columns (plus colour and date), so it imports back unchanged.
+    export_spec = importing.SPEC
     filterset_class = RiskUnitFilterSet
     table_class = RiskUnitTable
     template_name = "risk/riskunit_list.html"
