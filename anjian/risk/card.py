@@ -105,6 +105,7 @@ def risk_card_pdf(unit: RiskUnit) -> bytes:
     pdf.ln(4)
     pdf.set_font(FONT, size=9)
     pdf.set_text_color(90, 90, 90)
-    pdf.multi_cell(0, 5, _("本卡依据风险评估结果制作，风险等级：红色为重大风险、橙色为较大风险、黄色为一般风险、蓝色为低风险。"
-                           "打印日期：%(date)s") % {"date": timezone.localdate().isoformat()})
+    note = _("本卡依据风险评估结果制作，风险等级：红色为重大风险、橙色为较大风险、黄色为一般风险、蓝色为低风险。"
+             "打印日期：%(date)s")
+    pdf.multi_cell(0, 5, note % {"date": timezone.localdate().isoformat()})
     return bytes(pdf.output())

@@ -36,7 +36,8 @@ LEVELS = tuple(ControlLevel.values)
 
 # (name, kind, location, hazard factors, accident types, warning signs): units typical of the domain.
 HAZCHEM_UNITS = (
-    ("液氨储罐区", RiskUnitKind.AREA, "厂区东侧", "液氨储罐、管道、阀门泄漏", "中毒和窒息、火灾、爆炸", "当心中毒、禁止烟火"),
+    ("液氨储罐区", RiskUnitKind.AREA, "厂区东侧", "液氨储罐、管道、阀门泄漏", "中毒和窒息、火灾、爆炸",
+     "当心中毒、禁止烟火"),
     ("甲醇装卸站", RiskUnitKind.INSTALLATION, "罐区南侧", "装卸软管破裂、静电", "火灾、爆炸", "禁止烟火、当心火灾"),
     ("反应釜（聚合）", RiskUnitKind.INSTALLATION, "生产车间一楼", "超温超压、搅拌失效", "爆炸、灼烫", "当心爆炸"),
     ("危化品仓库", RiskUnitKind.AREA, "仓库A区", "混存、通风不良", "火灾、中毒和窒息", "禁止烟火、当心中毒"),
@@ -193,8 +194,8 @@ def generate_for_demo(options: DemoOptions) -> str:
     result = generate(seed=options.seed)
     colours = "、".join(f"{label} {result.colours.get(value, 0)}" for value, label in
                         (("red", "红"), ("orange", "橙"), ("yellow", "黄"), ("blue", "蓝")))
-    return (f"已生成风险点 {result.units} 个（{colours}），评估 {result.assessments} 次，管控措施 {result.measures} 条，"
-            f"用时 {result.seconds:.1f} 秒。")
+    return (f"已生成风险点 {result.units} 个（{colours}），评估 {result.assessments} 次，"
+            f"管控措施 {result.measures} 条，用时 {result.seconds:.1f} 秒。")
 
 
 __all__ = ["delete_generated_for", "generate", "generate_for_demo"]

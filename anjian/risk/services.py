@@ -66,7 +66,7 @@ def lec_mapping() -> lec.LevelMapping:
 
 class ImproperlyConfiguredBounds(ValueError):
     def __init__(self, text: str) -> None:
-        super().__init__(f"ANJIAN_RISK_LEC_BOUNDS={text!r}: three decreasing positive numbers expected, e.g. 320,160,70")
+        super().__init__(f"ANJIAN_RISK_LEC_BOUNDS={text!r}: three decreasing positive numbers expected (320,160,70)")
 
 
 def ls_scheme() -> risk_matrix.Scheme:
