@@ -22,6 +22,7 @@ from anjian.core.views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
+    ObjectViewMixin,
     add_validation_error,
     refuse_on_form,
     safe_next,
@@ -113,7 +114,7 @@ class RiskUnitDeleteView(RiskUnitMixin, ObjectDeleteView):
     service_arg = "unit"
 
 
-class RiskAssessView(RiskUnitMixin, View):
+class RiskAssessView(RiskUnitMixin, ObjectViewMixin, View):
     """风险评估 of one unit: LEC or the risk matrix; the result replaces the unit's colour (services.risk_assess)."""
 
     template_name = "risk/riskunit_assess.html"
@@ -246,7 +247,7 @@ class CheckItemsView(ControlMeasureMixin, ObjectListView):
         return {"may_check": can_add(self.request.user, MeasureCheck)}
 
 
-class MeasureCheckView(ControlMeasureMixin, View):
+class MeasureCheckView(ControlMeasureMixin, ObjectViewMixin, View):
     """Check one measure for this period; 未落实 reports a hazard (services.measure_check)."""
 
     template_name = "risk/measure_check.html"
