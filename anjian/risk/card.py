@@ -20,7 +20,7 @@ BANDS = {
     "blue": ((28, 126, 214), (255, 255, 255)),
     "": ((173, 181, 189), (33, 37, 41)),
 }
-LABEL_WIDTH = 38
+LABEL_WIDTH = 42
 LINE = 7
 PAD = 1.5
 
@@ -29,8 +29,9 @@ def _row(pdf, label: str, text: str) -> None:
     """One bordered row: the label on the left, the text wrapped on the right; a row never splits across pages."""
     width = pdf.epw - LABEL_WIDTH
     text = text.strip() or "—"
-    lines = pdf.multi_cell(width - 2 * PAD, LINE, text, dry_run=True, output="LINES")
-    height = max(1, len(lines)) * LINE + 2 * PAD
+    lines = len(pdf.multi_cell(width - 2 * PAD, LINE, text, dry_run=True, output="LINES"))
+    label_lines = len(pdf.multi_cell(LABEL_WIDTH - 2 * PAD, LINE, label, dry_run=True, output="LINES"))
+    height = max(1, lines, label_lines) * LINE + 2 * PAD
     if pdf.get_y() + height > pdf.page_break_trigger:
         pdf.add_page()
     x, y = pdf.l_margin, pdf.get_y()
@@ -105,7 +106,7 @@ def risk_card_pdf(unit: RiskUnit) -> bytes:
     pdf.ln(4)
     pdf.set_font(FONT, size=9)
     pdf.set_text_color(90, 90, 90)
-    note = _("本卡依据风险评估结果制作，风险等级：红色为重大风险、橙色为较大风险、黄色为一般风险、蓝色为低风险。"
-             "打印日期：%(date)s")
-    pdf.multi_cell(0, 5, note % {"date": timezone.localdate().isoformat()})
+    pdf.multi_cell(0, 5, _("本卡依据风险评估结果制作。风险等级：红色为重大风险、橙色为较大风险、黄色为一般风险、"
+                           "蓝色为低风险。"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, _("打印日期：%(date)s") % {"date": timezone.localdate().isoformat()})
     return bytes(pdf.output())
