@@ -80,11 +80,11 @@ class MeasureCheckTable(BaseTable):
 class CheckItemTable(ControlMeasureTable):
     """The open check items, each with its 检查 link (the page refuses who may not record checks)."""
 
-    check_text = tables.Column(verbose_name=_("检查内容"), accessor="check_content", orderable=False)
+    check_text = tables.Column(verbose_name=_("检查内容"), accessor="check_content", orderable=False, empty_values=())
     actions = tables.Column(verbose_name="", empty_values=(), orderable=False)
 
     class Meta(ControlMeasureTable.Meta):
-        fields = ("unit", "enterprise", "check_text", "level", "responsible", "check_cycle", "actions")
+        fields = ("actions", "unit", "enterprise", "check_text", "level", "responsible", "check_cycle")
         exclude = ("kind", "description")
 
     def render_check_text(self, value, record):

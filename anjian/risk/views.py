@@ -243,8 +243,16 @@ class CheckItemsView(ControlMeasureMixin, ObjectListView):
     def get_queryset(self, action: str) -> QuerySet:
         return selectors.check_items_due(user=self.request.user, action=action)
 
+    def get_table(self, queryset: QuerySet) -> CheckItemTable:
+        table = super().get_table(queryset)
+        if getattr(self.request.user, "enterprise_id", None):
+            # An enterprise's own items: its name on every row only narrows the phone's columns.
+            table.columns.hide("enterprise")
+        return table
+
     def get_extra_context(self) -> dict[str, Any]:
-        return {"may_check": can_add(self.request.user, MeasureCheck)}
+        # This page lists what is due, not the measures: no 新建 here (measures are added on their unit's page).
+        return {"verbose_name_plural": _("管控检查项"), "add_url": None}
 
 
 class MeasureCheckView(ControlMeasureMixin, ObjectViewMixin, View):

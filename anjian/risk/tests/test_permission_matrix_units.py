@@ -30,8 +30,9 @@ def _assessment(unit: RiskUnit) -> RiskAssessment:
 
 
 def _check(measure: ControlMeasure) -> MeasureCheck:
-    return MeasureCheck.objects.create(enterprise=measure.enterprise, measure=measure, period_start=dt.date(2026, 11, 1),
-                                       checked_at=timezone.now(), result="pass", note=f"{measure.responsible}已检查")
+    return MeasureCheck.objects.create(enterprise=measure.enterprise, measure=measure,
+                                       period_start=dt.date(2026, 11, 1), checked_at=timezone.now(), result="pass",
+                                       note=f"{measure.responsible}已检查")
 
 
 class TestRiskUnitMatrix(PermissionMatrix):
