@@ -46,6 +46,8 @@ def test_the_enterprise_keeps_assesses_and_prints_a_unit(personas):
     assert unit.colour == "red"
     detail = page_text(client.get(unit.get_absolute_url()))
     assert "重大风险（红）" in detail and "设置氨气泄漏报警仪并与喷淋联锁" in detail
+    panel = page_text(client.get(personas.enterprise_a.get_absolute_url()))
+    assert "液氨储罐区" in panel and "重大风险（红）" in panel
 
     card = client.get(reverse("risk:riskunit_card", args=[unit.pk]))
     assert card["Content-Type"] == "application/pdf" and card.content.startswith(b"%PDF")
