@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from anjian.core import audit
 from anjian.core.i18n import stored_text
-from anjian.core.scope import CHANGE, allows
+from anjian.core.scope import ADD, CHANGE, allows
 from anjian.core.services import scoped_delete, scoped_save
 from anjian.core.validation import changed_fields
 from anjian.hazards.choices import HazardSource
@@ -303,7 +303,7 @@ def measure_check(
 
 def may_check(user: Any, measure: ControlMeasure) -> bool:
     """Whether `user` may record checks of `measure` (the gate's ADD on checks, asked in memory)."""
-    return allows(user, "add", MeasureCheck(enterprise_id=measure.enterprise_id, enterprise=measure.enterprise))
+    return allows(user, ADD, MeasureCheck(enterprise_id=measure.enterprise_id, enterprise=measure.enterprise))
 
 
 __all__ = [
