@@ -110,3 +110,14 @@ def test_the_register_imports_all_or_nothing_and_updates_by_name(personas):
     _import(user, [[*good[:3], "二号厂房"]])
     unit.refresh_from_db()
     assert unit.location == "二号厂房" and RiskUnit.objects.count() == 1
+
+
+def test_the_import_pages_are_for_who_keeps_a_register(personas):
+    client = client_for(personas.enterprise_a_user)
+    assert client.get(reverse("risk:riskunit_import")).status_code == 200
+    template = client.get(reverse("risk:riskunit_import_template"))
+    assert template.status_code == 200 and template.content.startswith(b"PK")
+    assert "riskunit-import-link" in client.get(reverse("risk:riskunit_list")).content.decode()
+    town = client_for(personas.town_a_supervisor)
+    assert town.get(reverse("risk:riskunit_import")).status_code == 403
+    assert "riskunit-import-link" not in town.get(reverse("risk:riskunit_list")).content.decode()
