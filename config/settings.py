@@ -190,6 +190,12 @@ AXES_CLIENT_IP_CALLABLE = "anjian.core.network.client_ip"
 ANJIAN_API_TOKEN_DAYS = int(os.environ.get("ANJIAN_API_TOKEN_DAYS", "90"))
 # Public reports (举报, issue 8 item 6): at most this many an hour from one client address (hazards.services_public).
 ANJIAN_PUBLIC_REPORT_LIMIT = int(os.environ.get("ANJIAN_PUBLIC_REPORT_LIMIT", "5"))
+# 双重预防 risk assessments (issue 9 item 4): no national thresholds exist (shared standards.md §3), so the LEC
+# mapping onto the four levels (D from which a result is 重大, 较大, 一般; default anjian.standards.lec.DEFAULT_MAPPING)
+# and the L×S scheme (a key of anjian.standards.risk_matrix.SCHEMES; default DEFAULT_SCHEME) are settings; every
+# assessment stores the mapping or scheme that produced it (anjian.risk.services).
+ANJIAN_RISK_LEC_BOUNDS = os.environ.get("ANJIAN_RISK_LEC_BOUNDS", "320,160,70")
+ANJIAN_RISK_LS_SCHEME = os.environ.get("ANJIAN_RISK_LS_SCHEME", "A")
 
 # One cache for every worker (rate limits count there): a database table by default (created by the accounts
 # migrations), Redis when ANJIAN_REDIS_URL is set.

@@ -24,3 +24,37 @@ class RiskColour(models.TextChoices):
 class AssessmentMethod(models.TextChoices):
     LEC = "LEC", _("作业条件危险性分析法（LEC）")
     LS = "LS", _("风险矩阵法（LS）")
+
+
+class MeasureKind(models.TextChoices):
+    """管控措施的类别 (issue 9 item 4: engineering, management, training, PPE, emergency)."""
+
+    ENGINEERING = "engineering", _("工程技术措施")
+    MANAGEMENT = "management", _("管理措施")
+    TRAINING = "training", _("培训教育措施")
+    PPE = "ppe", _("个体防护措施")
+    EMERGENCY = "emergency", _("应急处置措施")
+
+
+class ControlLevel(models.TextChoices):
+    """管控层级: the level answerable for a measure (公司/车间/班组/岗位, issue 9 item 4)."""
+
+    COMPANY = "company", _("公司级")
+    WORKSHOP = "workshop", _("车间级")
+    TEAM = "team", _("班组级")
+    POST = "post", _("岗位级")
+
+
+class CheckCycle(models.TextChoices):
+    """How often a control measure is checked; each period yields one check item (issue 9 item 4)."""
+
+    DAILY = "daily", _("每日")
+    WEEKLY = "weekly", _("每周")
+    MONTHLY = "monthly", _("每月")
+    QUARTERLY = "quarterly", _("每季度")
+    YEARLY = "yearly", _("每年")
+
+
+class CheckResult(models.TextChoices):
+    PASS = "pass", _("落实")
+    FAIL = "fail", _("未落实")
