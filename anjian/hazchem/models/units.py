@@ -138,7 +138,7 @@ class UnitChemical(models.Model):
         return self.chemical.name if self.chemical_id else self.name
 
 
-# The 包保责任 persons of a registration (应急管理部《危险化学品重大危险源企业安全包保责任制》, 2021).
+# The 包保责任 persons of a registration (《危险化学品企业重大危险源安全包保责任制办法（试行）》, 应急厅〔2021〕12号).
 PERSON_FIELDS = ("principal_name", "principal_phone", "technical_name", "technical_phone", "operational_name",
                  "operational_phone")
 
