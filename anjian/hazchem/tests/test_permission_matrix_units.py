@@ -16,8 +16,14 @@ from anjian.core.testing.personas import OTHER_DOMAIN
 from anjian.enterprises.tests.factories import EnterpriseFactory
 from anjian.hazchem.models import HazardUnit, MajorHazard, UnitKind
 from anjian.hazchem.services_units import hazard_unit_save
+from anjian.hazchem.tests.units_support import seed_catalogue
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(db):
+    seed_catalogue()
 
 
 def _unit(actor, enterprise, name: str) -> HazardUnit:

@@ -7,8 +7,14 @@ import pytest
 
 from anjian.core.testing.matrix import client_for
 from anjian.hazchem.models import Chemical, HazardUnit, MajorHazard
+from anjian.hazchem.tests.units_support import seed_catalogue
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(db):
+    seed_catalogue()
 URL = "/api/v1/hazard-units/"
 
 

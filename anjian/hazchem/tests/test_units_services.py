@@ -17,8 +17,14 @@ from anjian.hazchem.services_units import (
     quantity_in_tonnes,
     resolve_chemical,
 )
+from anjian.hazchem.tests.units_support import seed_catalogue
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(db):
+    seed_catalogue()
 
 
 @pytest.fixture

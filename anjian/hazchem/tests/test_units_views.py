@@ -9,8 +9,14 @@ from django.urls import reverse
 from anjian.core.testing.matrix import client_for, page_text, xlsx_text
 from anjian.hazchem.models import HazardUnit, MajorHazard, UnitKind
 from anjian.hazchem.services_units import hazard_unit_save
+from anjian.hazchem.tests.units_support import seed_catalogue
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(db):
+    seed_catalogue()
 
 
 @pytest.fixture
