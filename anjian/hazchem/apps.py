@@ -43,5 +43,12 @@ class HazchemConfig(ModuleConfig):
         audit.register_label("majorhazard.relevel", _("重大危险源级别变化"))
         audit.register_label("majorhazard.deregister", _("核销重大危险源"))
         audit.register_label("enterprise.major_hazard_follow", _("企业重大危险源标识随单元更新"))
+        audit.register_label("hazardunit.regrade_all", _("危险化学品单元批量辨识分级"))
         audit.register_label("hazardunit.chemicals", _("单元危险化学品变更"))
         audit.register_label("hazardunit.key_processes", _("单元重点监管危险化工工艺变更"))
+
+        from anjian.enterprises.demo import delete_dependents_with
+        from anjian.hazchem.demo_units import delete_generated_for
+
+        # `generate-demo --replace` removes the demo enterprises' units first (layers point down).
+        delete_dependents_with(delete_generated_for)

@@ -248,3 +248,118 @@ def regrade(unit: HazardUnit, *, actor: Any = None, now: dt.datetime | None = No
 
 def regrade_units(units: Iterable[HazardUnit], *, actor: Any = None, now: dt.datetime | None = None) -> list[Change]:
     return [regrade(unit, actor=actor, now=now) for unit in units]
+
+
+# Sent once after `regrade_all` with the ids of the enterprises whose 重大危险源 flag or level moved: a bulk path
+# (the demo city, a reference-data change) must not send `major_hazard_changed` a hundred thousand times.
+major_hazards_regraded = Signal()
+# Units graded per round of regrade_all: their rows, registrations and enterprises are read in one query each.
+REGRADE_BATCH = 2000
+UNIT_FIELDS = ("grading", "s", "is_major", "r", "level", "working", "graded_at", "updated")
+
+
+@dataclass
+class BulkGrading:
+    """What `regrade_all` did."""
+
+    units: int = 0
+    changed: int = 0
+    registered: int = 0
+    relevelled: int = 0
+    deregistered: int = 0
+    enterprises: int = 0
+    enterprise_ids: list[int] = field(default_factory=list)
+
+
+def _chunks(ids: Sequence[int], size: int) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start: start + size]
+
+
+def regrade_all(units: Any = None, *, actor: Any = None, now: dt.datetime | None = None,
+                batch_size: int = REGRADE_BATCH) -> BulkGrading:
+    """`regrade` for many units at once (the demo city, a change of the catalogue's symbols): the same working, kept
+    and registered the same way, but graded in memory and written in batches (anjian.core.bulk: one prepared UPDATE
+    per batch), with one `hazardunit.regrade_all` audit event for the whole run instead of one per unit, the
+    enterprises' flags and levels set in one pass, and `major_hazards_regraded` sent once. `units` is a queryset of
+    HazardUnit (default: all). History rows are not written for the units (their `working` is excluded anyway)."""
+    from anjian.core.bulk import update_fields
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    queryset = HazardUnit.objects.all() if units is None else units
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    result = BulkGrading(units=len(ids))
+    touched: set[int] = set()
+    with transaction.atomic():
+        for chunk in _chunks(ids, batch_size):
+            batch = list(HazardUnit.objects.filter(pk__in=chunk).select_related("enterprise__region").order_by("pk"))
+            rows: dict[int, list[UnitChemical]] = {}
+            for row in UnitChemical.objects.filter(unit_id__in=chunk).select_related("chemical").order_by("id"):
+                rows.setdefault(row.unit_id, []).append(row)
+            registrations = {item.unit_id: item for item in MajorHazard.objects.filter(unit_id__in=chunk)}
+            changed: list[HazardUnit] = []
+            new: list[MajorHazard] = []
+            moved: list[MajorHazard] = []
+            for unit in batch:
+                worked = work(unit, rows.get(unit.pk, []))
+                before = (unit.grading, unit.s, unit.is_major, unit.r, unit.level, unit.working)
+                after = (worked.grading, worked.s, worked.is_major, worked.r, worked.level, worked.document)
+                if before != after:
+                    unit.grading, unit.s, unit.is_major, unit.r, unit.level = after[:5]
+                    unit.working, unit.graded_at, unit.updated = worked.document, now, now
+                    changed.append(unit)
+                    touched.add(unit.enterprise_id)
+                registration = registrations.get(unit.pk)
+                if unit.is_major and registration is None:
+                    new.append(MajorHazard(
+                        enterprise_id=unit.enterprise_id, unit=unit, level=unit.level, registered_on=today,
+                        review_due=_review_due(today), registration_number=registration_number(unit, today),
+                        created=now, updated=now))
+                elif unit.is_major and (registration.status != MajorHazardStatus.REGISTERED
+                                        or registration.level != unit.level):
+                    registration.status, registration.level, registration.updated = (
+                        MajorHazardStatus.REGISTERED, unit.level, now)
+                    moved.append(registration)
+                    result.relevelled += 1
+                elif not unit.is_major and registration is not None \
+                        and registration.status == MajorHazardStatus.REGISTERED:
+                    registration.status, registration.updated = MajorHazardStatus.DEREGISTERED, now
+                    moved.append(registration)
+                    result.deregistered += 1
+            if changed:
+                update_fields(HazardUnit, changed, UNIT_FIELDS)
+            if new:
+                MajorHazard.objects.bulk_create(new, batch_size=1000)
+            if moved:
+                update_fields(MajorHazard, moved, ("status", "level", "updated"))
+            result.changed += len(changed)
+            result.registered += len(new)
+        result.enterprise_ids = _follow_enterprises(touched)
+        result.enterprises = len(result.enterprise_ids)
+        if result.changed or result.registered:
+            audit.record_bulk(actor=actor, action="hazardunit.regrade_all", model=HazardUnit, data={
+                "created": result.registered, "updated": result.changed, "units": result.units,
+                "relevelled": result.relevelled, "deregistered": result.deregistered,
+                "enterprises": result.enterprises})
+        if result.enterprise_ids:
+            major_hazards_regraded.send(sender=Enterprise, enterprise_ids=result.enterprise_ids, actor=actor)
+    return result
+
+
+def _follow_enterprises(enterprise_ids: Iterable[int]) -> list[int]:
+    """`follow_enterprise` for many enterprises: their flag and highest level from their units, set where moved."""
+    from anjian.core.bulk import update_fields
+
+    moved: list[Enterprise] = []
+    for chunk in _chunks(sorted(enterprise_ids), REGRADE_BATCH):
+        levels = dict(HazardUnit.objects.filter(enterprise_id__in=chunk, is_major=True).values("enterprise_id")
+                      .annotate(level=Min("level")).values_list("enterprise_id", "level"))
+        for enterprise in Enterprise.objects.filter(pk__in=chunk).only("pk", "major_hazard", "major_hazard_level"):
+            wanted = (enterprise.pk in levels, levels.get(enterprise.pk))
+            if (enterprise.major_hazard, enterprise.major_hazard_level) != wanted:
+                enterprise.major_hazard, enterprise.major_hazard_level = wanted
+                moved.append(enterprise)
+    if moved:
+        update_fields(Enterprise, moved, ("major_hazard", "major_hazard_level"))
+    return [enterprise.pk for enterprise in moved]
