@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from anjian.hazchem import views, views_units
+from anjian.hazchem import views, views_import_units, views_units
 
 app_name = "hazchem"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("chemicals/<int:pk>/edit/", views.ChemicalEditView.as_view(), name="chemical_edit"),
     path("key-processes/", views.KeyProcessListView.as_view(), name="keyprocess_list"),
     path("units/", views_units.HazardUnitListView.as_view(), name="hazardunit_list"),
+    path("units/import/", views_import_units.UnitImportView.as_view(), name="hazardunit_import"),
+    path("units/import/template/", views_import_units.UnitImportTemplateView.as_view(),
+         name="hazardunit_import_template"),
     path("units/add/", views_units.HazardUnitEditView.as_view(), name="hazardunit_add"),
     path("units/<int:pk>/", views_units.HazardUnitDetailView.as_view(), name="hazardunit_detail"),
     path("units/<int:pk>/edit/", views_units.HazardUnitEditView.as_view(), name="hazardunit_edit"),

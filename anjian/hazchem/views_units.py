@@ -50,6 +50,10 @@ class UnitQuerySetMixin:
 class HazardUnitListView(UnitQuerySetMixin, ObjectListView):
     filterset_class = HazardUnitFilterSet
     table_class = HazardUnitTable
+    template_name = "hazchem/hazardunit_list.html"
+
+    def get_extra_context(self) -> dict[str, Any]:
+        return {"can_import": can_add(self.request.user, HazardUnit)}
 
     def filter_form_hook(self, form: forms.Form) -> None:
         form.fields["town"].widget = FastSelect(choices=region_choices(user=self.request.user,
