@@ -154,6 +154,7 @@ class MajorHazardSerializer(ServiceModelSerializer):
 
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
+    status = serializers.CharField(read_only=True, help_text=_("registered（已登记）或 deregistered（已核销）。"))
 
     class Meta:
         model = MajorHazard
