@@ -72,6 +72,7 @@ def test_an_enterprise_adds_a_chlorine_and_ammonia_tank_farm(live_server, browse
     desk.fill("#id_chem-1-name", "液氨")
     desk.fill("#id_chem-1-quantity", "20000")
     desk.select_option("#id_chem-1-quantity_unit", "kg")
+    shot(desk, "unit-form-desktop")
     desk.locator("#object-form button[type=submit]").click()
     desk.wait_for_load_state("networkidle")
 
