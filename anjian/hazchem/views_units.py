@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.core.errors import SERVICE_ERRORS
+from anjian.core.privacy import mask_phone
 from anjian.core.scope import CHANGE, VIEW, allows, can_add, jurisdiction_of
 from anjian.core.views import (
     FastSelect,
@@ -24,13 +25,15 @@ from anjian.core.views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
+    field_rows,
     refuse_on_form,
 )
+from anjian.enterprises.selectors import sees_phone
 from anjian.hazchem import selectors_units, services_units
 from anjian.hazchem.filtersets_units import HazardUnitFilterSet, MajorHazardFilterSet
 from anjian.hazchem.forms_units import HazardUnitForm, MajorHazardForm, UnitChemicalFormSet, initial_rows
 from anjian.hazchem.models import HazardUnit, MajorHazard, UnitGrading
-from anjian.hazchem.models.units import MajorHazardStatus
+from anjian.hazchem.models.units import PHONE_FIELDS, MajorHazardStatus
 from anjian.hazchem.selectors_units import DUE_SOON_DAYS
 from anjian.hazchem.tables_units import LEVEL_LABELS, HazardUnitTable, MajorHazardTable
 from anjian.regions.selectors import region_choices
@@ -162,6 +165,15 @@ class MajorHazardDetailView(MajorHazardQuerySetMixin, ObjectDetailView):
     detail_fields = ("registration_number", "enterprise", "unit", "status", "level", "registered_on", "review_due",
                      "principal_name", "principal_phone", "technical_name", "technical_phone", "operational_name",
                      "operational_phone")
+
+    def get_extra_context(self, obj: MajorHazard) -> dict[str, Any]:
+        # The persons' phones are personal data: in full only for who may see an enterprise's (view_personal).
+        fields = field_rows(obj, self.detail_fields)
+        if not sees_phone(self.request.user, obj.enterprise):
+            masked = {str(obj._meta.get_field(name).verbose_name) for name in PHONE_FIELDS}
+            fields = [(label, mask_phone(value) if str(label) in masked and value else value)
+                      for label, value in fields]
+        return {"fields": fields}
 
 
 class MajorHazardEditView(MajorHazardQuerySetMixin, ObjectEditView):

@@ -17,14 +17,16 @@ from rest_framework import serializers
 
 from anjian.core.api.serializers import ServiceModelSerializer
 from anjian.core.api.viewsets import ScopedModelViewSet
+from anjian.core.privacy import mask_phone
 from anjian.core.scope import VIEW
 from anjian.core.services import scoped_delete
 from anjian.core.workflow import REASON_FIELD
 from anjian.enterprises.models import Enterprise
+from anjian.enterprises.selectors import sees_phone
 from anjian.hazchem import selectors_units, services_units
 from anjian.hazchem.filtersets_units import HazardUnitFilterSet, MajorHazardFilterSet
 from anjian.hazchem.models import HazardUnit, KeyProcess, MajorHazard, UnitChemical
-from anjian.hazchem.models.units import PERSON_FIELDS
+from anjian.hazchem.models.units import PERSON_FIELDS, PHONE_FIELDS
 
 
 class UnitChemicalInputSerializer(serializers.Serializer):
@@ -162,6 +164,14 @@ class MajorHazardSerializer(ServiceModelSerializer):
                   "level", "registered_on", "review_due", *PERSON_FIELDS, "created", "updated"]
         read_only_fields = ["enterprise", "unit", "registration_number", "status", "level", "registered_on",
                             "review_due", "created", "updated"]
+
+    def to_representation(self, instance: MajorHazard) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        # The persons' phones are personal data: in full only for who may see an enterprise's (view_personal).
+        if not sees_phone(self.context["request"].user, instance.enterprise):
+            for name in PHONE_FIELDS:
+                data[name] = mask_phone(data[name]) if data.get(name) else data.get(name)
+        return data
 
 
 class MajorHazardViewSet(ScopedModelViewSet):

@@ -141,6 +141,7 @@ class UnitChemical(models.Model):
 # The 包保责任 persons of a registration (《危险化学品企业重大危险源安全包保责任制办法（试行）》, 应急厅〔2021〕12号).
 PERSON_FIELDS = ("principal_name", "principal_phone", "technical_name", "technical_phone", "operational_name",
                  "operational_phone")
+PHONE_FIELDS = ("principal_phone", "technical_phone", "operational_phone")
 
 
 class MajorHazardStatus(models.TextChoices):

@@ -110,3 +110,16 @@ def test_an_enterprise_user_may_not_delete_its_unit_but_fills_its_persons(person
     page = page_text(client.get(own.get_absolute_url()))
     assert reverse("hazchem:majorhazard_edit", args=[own.registration.pk]) in page
     assert reverse("hazchem:hazardunit_delete", args=[own.pk]) not in page
+
+
+def test_the_persons_phones_are_masked_for_who_may_not_see_personal_data(personas, own):
+    MajorHazard.objects.filter(pk=own.registration.pk).update(principal_name="张三", principal_phone="13812345678")
+    url = f"/api/v1/major-hazards/{own.registration.pk}/"
+    detail = reverse("hazchem:majorhazard_detail", args=[own.registration.pk])
+    for persona in ("grid_worker_a", "expert_a"):
+        client = client_for(getattr(personas, persona))
+        assert "13812345678" not in client.get(url).json()["principal_phone"]
+        assert "13812345678" not in page_text(client.get(detail))
+    town = client_for(personas.town_a_supervisor)
+    assert town.get(url).json()["principal_phone"] == "13812345678"
+    assert "13812345678" in page_text(town.get(detail))
