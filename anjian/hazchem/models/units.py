@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -12,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from anjian.accounts.roles import Role, defaults
+from anjian.core.scope import ADD, DELETE
 from anjian.core.validators import validate_no_control_characters, validate_phone
 from anjian.enterprises.models import EnterpriseChild
 
@@ -64,6 +68,11 @@ class HazardUnit(EnterpriseChild):
     graded_at = models.DateTimeField(_("辨识分级时间"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["created", "updated", "working", "graded_at"])
+    # What people declare; the working (grading, s, is_major, r, level) is the system's, and a unit stays with its
+    # enterprise (a move would carry another enterprise's registration along).
+    editable_fields: ClassVar[dict[str, frozenset[str]]] = {
+        role: frozenset({"name", "kind", "location", "exposed_people"}) for role in Role.values
+    }
 
     class Meta:
         verbose_name = _("危险化学品单元")
@@ -129,6 +138,12 @@ class UnitChemical(models.Model):
         return self.chemical.name if self.chemical_id else self.name
 
 
+# The 包保责任 persons of a registration (《危险化学品企业重大危险源安全包保责任制办法（试行）》, 应急厅〔2021〕12号).
+PERSON_FIELDS = ("principal_name", "principal_phone", "technical_name", "technical_phone", "operational_name",
+                 "operational_phone")
+PHONE_FIELDS = ("principal_phone", "technical_phone", "operational_phone")
+
+
 class MajorHazardStatus(models.TextChoices):
     REGISTERED = "registered", _("已登记")
     DEREGISTERED = "deregistered", _("已核销")
@@ -160,6 +175,13 @@ class MajorHazard(EnterpriseChild):
     operational_phone = models.CharField(_("操作负责人电话"), max_length=20, blank=True, validators=[validate_phone])
 
     history = HistoricalRecords(excluded_fields=["created", "updated"])
+    # Registrations are made, re-levelled and deregistered only by anjian.hazchem.grading (issue 9 item 2): nobody
+    # adds or deletes one, and people (the enterprise itself and its regulators) fill in only the 包保责任 persons;
+    # number, level and dates are the system's.
+    policy: ClassVar[dict[str, frozenset[str]]] = {
+        role: defaults(role, without=(ADD, DELETE)) for role in Role.values
+    }
+    editable_fields: ClassVar[dict[str, frozenset[str]]] = {role: frozenset(PERSON_FIELDS) for role in Role.values}
 
     class Meta:
         verbose_name = _("重大危险源")

@@ -1,0 +1,101 @@
+"""Browser test of a hazard unit (issue 9 item 2, "Must show"), in Chromium through Playwright against a live server.
+
+Enterprise A's safety manager opens the enterprise page, adds a storage unit holding 液氯 (10 t) and 液氨 (20,000 kg,
+typed in kilograms) with 120 people within 500 m; the unit page shows S = 4, R = 24, 三级 and the working row by row,
+and the enterprise page then shows the enterprise as a 重大危险源 site. The unit page is photographed on a desktop and
+on a phone (390×844) to /tmp/hunits-shots (ANJIAN_SHOTS_DIR overrides) for a person to look at.
+
+Run: .venv/bin/python -m pytest -m browser anjian/hazchem/tests/test_browser_units.py
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from anjian.core.testing.personas import PASSWORD
+from anjian.hazchem.models import HazardUnit, MajorHazard
+from anjian.hazchem.tests.units_support import seed_catalogue
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+SHOTS = Path(os.environ.get("ANJIAN_SHOTS_DIR") or "/tmp/hunits-shots")
+
+
+@pytest.fixture
+def browse(chromium, plain_static):
+    contexts = []
+
+    def open_page(viewport: dict):
+        context = chromium.new_context(locale="zh-CN", viewport=viewport)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def login(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_an_enterprise_adds_a_chlorine_and_ammonia_tank_farm(live_server, browse, personas):
+    seed_catalogue()
+    enterprise = personas.enterprise_a
+    base = live_server.url
+    desk = browse(DESKTOP)
+    login(desk, base, personas.enterprise_a_user.username)
+    desk.goto(f"{base}/enterprises/{enterprise.pk}/")
+    assert desk.get_by_test_id("enterprise-major-hazard").count() == 0
+    desk.locator("#hazard-units").get_by_role("link", name="新增单元").click()
+    desk.wait_for_load_state()
+    desk.fill("#id_name", "液氯液氨罐区")
+    desk.select_option("#id_kind", "storage")
+    desk.fill("#id_exposed_people", "120")
+    desk.fill("#id_chem-0-name", "液氯")
+    desk.fill("#id_chem-0-quantity", "10")
+    desk.fill("#id_chem-1-name", "液氨")
+    desk.fill("#id_chem-1-quantity", "20000")
+    desk.select_option("#id_chem-1-quantity_unit", "kg")
+    shot(desk, "unit-form-desktop")
+    desk.locator("#object-form button[type=submit]").click()
+    desk.wait_for_load_state("networkidle")
+
+    unit = HazardUnit.objects.get(enterprise=enterprise, name="液氯液氨罐区")
+    assert desk.url.endswith(f"/hazchem/units/{unit.pk}/")
+    assert desk.get_by_test_id("unit-s").inner_text().startswith("4.0000")
+    assert desk.get_by_test_id("unit-r").inner_text() == "24.0000"
+    assert desk.get_by_test_id("unit-level").inner_text() == "三级"
+    working = desk.get_by_test_id("working-table").inner_text()
+    for text in ("氯", "氨", "10.0000", "20.0000", "表1 第", "表3", "2.0000", "8.0000", "4.0000"):
+        assert text in working, text
+    assert "表5" in desk.locator("#working").inner_text()
+    assert MajorHazard.objects.get(unit=unit).level == 3
+    shot(desk, "unit-desktop")
+
+    phone = browse(PHONE)
+    login(phone, base, personas.enterprise_a_user.username)
+    phone.goto(f"{base}/hazchem/units/{unit.pk}/")
+    assert phone.get_by_test_id("unit-level").inner_text() == "三级"
+    shot(phone, "unit-phone")
+
+    desk.goto(f"{base}/enterprises/{enterprise.pk}/")
+    badge = desk.get_by_test_id("enterprise-major-hazard")
+    assert "重大危险源" in badge.inner_text() and "三级" in badge.inner_text()
+    assert "液氯液氨罐区" in desk.get_by_test_id("enterprise-units").inner_text()
+    shot(desk, "enterprise-desktop")
