@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.registry import ModuleConfig
+from anjian.core.registry import ApiRoute, DemoGenerator, ModuleConfig, NavEntry, Panel
 
 
 class RiskConfig(ModuleConfig):
@@ -11,3 +11,35 @@ class RiskConfig(ModuleConfig):
     label = "risk"
     verbose_name = _("风险分级管控")
     url_prefix = "risk/"
+    nav = (
+        # Issue 9 item 5: the four-colour map and the ranking.
+        NavEntry(_("四色风险图"), "risk:colour_map", "bi-map", model="risk.EnterpriseColour", order=60),
+        NavEntry(_("风险等级排名"), "risk:colour_ranking", "bi-sort-down", model="risk.EnterpriseColour", order=61),
+    )
+    api = (
+        ApiRoute("risk-colours", "anjian.risk.api.colours.EnterpriseColourViewSet", "enterprisecolour"),
+        ApiRoute("region-colours", "anjian.risk.api.colours.RegionColourViewSet", "regioncolour"),
+    )
+    enterprise_panels = (
+        Panel("risk/colour_panel.html", "anjian.risk.views_colours.enterprise_panel", order=30),
+    )
+    demo = (
+        # After every other generator (hazards, risk units, major hazards): the colours read what they wrote.
+        DemoGenerator(_("企业和区域风险等级"), "anjian.risk.services_colours.demo_colours", after_accounts=True),
+    )
+
+    def ready(self) -> None:
+        super().ready()
+        from django.db.models.signals import post_save
+
+        from anjian.core import audit
+        from anjian.hazchem.grading import major_hazard_changed
+        from anjian.risk import services_colours
+
+        # An enterprise's colour follows its 重大危险源 level at once, in the same transaction (issue 9 item 5).
+        major_hazard_changed.connect(services_colours.follow_major_hazard, dispatch_uid="risk.colour.major_hazard")
+        post_save.connect(services_colours.follow_hazard, sender="hazards.Hazard", dispatch_uid="risk.colour.hazard")
+        audit.register_label(services_colours.ENTERPRISE_CHANGE, _("企业风险等级变化"))
+        audit.register_label(services_colours.REGION_CHANGE, _("区域风险等级变化"))
+        audit.register_label(services_colours.ENTERPRISE_COMPUTE, _("首次评定企业风险等级"))
+        audit.register_label(services_colours.REGION_COMPUTE, _("首次评定区域风险等级"))

@@ -1,3 +1,5 @@
+from anjian.risk import urls_colours
+
 app_name = "risk"
 
-urlpatterns: list = []
+urlpatterns: list = [*urls_colours.urlpatterns]
