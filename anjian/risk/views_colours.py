@@ -159,9 +159,10 @@ def colour_map_points(request: HttpRequest) -> JsonResponse:
         body = {"code": "invalid", "message": _("筛选条件有误。"), "fields": fields}
         return JsonResponse(body, status=400, json_dumps_params=COMPACT_JSON)
     region = _visible_region(request.user, request.GET.get("region", ""))
-    points, count, truncated = selectors_colours.map_points(user=request.user, region=region, bbox=bbox)
-    return JsonResponse({"points": points, "count": count, "truncated": truncated,
-                         "limit": selectors_colours.MAP_POINT_LIMIT}, json_dumps_params=COMPACT_JSON)
+    limit = selectors_colours.MAP_POINT_LIMIT
+    points, count, truncated = selectors_colours.map_points(user=request.user, region=region, bbox=bbox, limit=limit)
+    return JsonResponse({"points": points, "count": count, "truncated": truncated, "limit": limit},
+                        json_dumps_params=COMPACT_JSON)
 
 
 @require_safe
