@@ -30,15 +30,12 @@ class RiskConfig(ModuleConfig):
 
     def ready(self) -> None:
         super().ready()
-        from django.db.models.signals import post_save
-
         from anjian.core import audit
         from anjian.hazchem.grading import major_hazard_changed
         from anjian.risk import services_colours
 
         # An enterprise's colour follows its 重大危险源 level at once, in the same transaction (issue 9 item 5).
         major_hazard_changed.connect(services_colours.follow_major_hazard, dispatch_uid="risk.colour.major_hazard")
-        post_save.connect(services_colours.follow_hazard, sender="hazards.Hazard", dispatch_uid="risk.colour.hazard")
         audit.register_label(services_colours.ENTERPRISE_CHANGE, _("企业风险等级变化"))
         audit.register_label(services_colours.REGION_CHANGE, _("区域风险等级变化"))
         audit.register_label(services_colours.ENTERPRISE_COMPUTE, _("首次评定企业风险等级"))

@@ -328,14 +328,6 @@ def follow_major_hazard(sender: Any, *, enterprise_id: int, actor: Any = None, *
     recompute_enterprise(enterprise_id, reason=stored_text(_("重大危险源级别变化")))
 
 
-def follow_hazard(sender: Any, *, instance: Hazard, raw: bool = False, **kwargs: Any) -> None:
-    """A 重大隐患 written through the services (reported, corrected, closed) moves its enterprise's dynamic colour at
-    once; general hazards and the overdue flags (set in bulk by the morning job) are taken up by the nightly run."""
-    if raw or instance.level != HazardLevel.MAJOR:
-        return
-    recompute_enterprise(instance.enterprise_id, reason=stored_text(_("重大隐患状态变化")))
-
-
 def demo_colours(options: Any) -> str:
     """The demo's last generator: grade the demo city once everything else is written."""
     run = recompute_all()

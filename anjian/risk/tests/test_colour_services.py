@@ -97,16 +97,18 @@ def test_open_major_and_overdue_hazards_raise_the_dynamic_colour(personas):
     assert colour.reasons[-1]["code"] == "overdue_hazards"
 
 
-def test_a_major_hazard_moves_the_colour_at_once(personas):
+def test_hazards_wait_for_the_night_or_a_recompute(personas):
+    """Hazard writes do not recompute at once (their services' audit trail stays theirs): the nightly run or a
+    regulator's 重新计算 takes a new 重大隐患 up."""
     enterprise = personas.enterprise_a
     services_colours.recompute_all()
-    hazard = make_hazard(enterprise, level=HazardLevel.MAJOR)  # saved: the signal recomputes in its transaction
+    make_hazard(enterprise, level=HazardLevel.MAJOR)
+    assert colour_of(enterprise).dynamic == "blue"
+    services_colours.recompute_enterprise(enterprise.pk, actor=personas.town_a_supervisor, reason="复核")
     assert colour_of(enterprise).dynamic == "yellow"
     event = events(services_colours.ENTERPRISE_CHANGE).get()
-    assert event.actor is None and event.reason == "重大隐患状态变化"
-    hazard.status = HazardStatus.CLOSED
-    hazard.save()
-    assert colour_of(enterprise).dynamic == "blue"
+    assert event.actor == personas.town_a_supervisor and event.reason == "复核"
+    assert event.data["reasons"][-1]["text"] == "未销号重大隐患 1 项：提高一级"
 
 
 def test_the_colour_follows_the_major_hazard_level(personas):
