@@ -76,6 +76,18 @@ class Facts:
     overdue_hazards: int = 0
 
 
+def inputs_text(profile: Profile, facts: Facts) -> str:
+    """The inputs of a grading in one short line, stored with the result (architecture rule 4: a past grade can be
+    reproduced) and compared by the nightly run: equal inputs and version give an equal result, so it is not graded
+    again."""
+    flags = "".join("1" if value else "0" for value in (profile.major_hazard, profile.key_process,
+                                                        profile.key_chemical, profile.dust_explosion,
+                                                        profile.ammonia_refrigeration))
+    return (f"worst={profile.worst_unit or '-'} units={profile.assessed_units} "
+            f"level={profile.major_hazard_level or '-'} flags={flags} open_major={facts.open_major_hazards} "
+            f"overdue={facts.overdue_hazards}")
+
+
 @dataclass(frozen=True)
 class Reason:
     code: str

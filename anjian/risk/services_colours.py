@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,7 +45,7 @@ COUNTED_STATUSES = (OperatingStatus.OPERATING, OperatingStatus.SUSPENDED)
 CHUNK = 2_000  # ids per IN (...) list when reading one part of the city (below SQLite's parameter limit)
 ENTERPRISE_FIELDS = ("id", "name", "domain", "region_id", "region__code", "operating_status", "major_hazard",
                      "major_hazard_level", "key_process", "key_chemical", "dust_explosion", "ammonia_refrigeration")
-STORED_FIELDS = ["inherent", "dynamic", "reasons", "method", "method_version", "computed_at", "changed_at"]
+STORED_FIELDS = ["inherent", "dynamic", "reasons", "inputs", "method", "method_version", "computed_at"]
 REGION_FIELDS = ["colour", "red", "orange", "yellow", "blue", "reason", "method", "method_version", "computed_at"]
 
 
@@ -67,17 +67,20 @@ class Run:
 
 # --- reading ------------------------------------------------------------------------------------------------------
 
-def _worst_units(enterprise_ids: list[int] | None) -> tuple[dict[int, str], Counter[int]]:
-    """Per enterprise: the worst colour of its assessed units and how many are assessed (one GROUP BY on the
+def _worst_units(enterprise_ids: list[int] | None) -> tuple[dict[int, str], dict[int, int]]:
+    """Per enterprise: the worst colour of its assessed units and how many are assessed (one GROUP BY over the
     (enterprise, colour) index)."""
     rows = RiskUnit._base_manager.exclude(colour="")
     if enterprise_ids is not None:
         rows = rows.filter(enterprise_id__in=enterprise_ids)
+    severity = Case(*(When(colour=colour, then=Value(rank)) for rank, colour in enumerate(method.ORDER)),
+                    output_field=IntegerField())
     worst: dict[int, str] = {}
-    assessed: Counter[int] = Counter()
-    for enterprise_id, colour, count in rows.values_list("enterprise_id", "colour").annotate(n=Count("id")).order_by():
-        worst[enterprise_id] = method.worst(worst.get(enterprise_id, ""), colour)
-        assessed[enterprise_id] += count
+    assessed: dict[int, int] = {}
+    grouped = rows.values_list("enterprise_id").annotate(worst=Max(severity), n=Count("id")).order_by()
+    for enterprise_id, rank, count in grouped:
+        worst[enterprise_id] = method.ORDER[rank]
+        assessed[enterprise_id] = count
     return worst, assessed
 
 
@@ -101,16 +104,16 @@ def _hazard_facts(enterprise_ids: list[int] | None) -> tuple[Counter[int], Count
     return major, overdue
 
 
-def _grade(row: dict[str, Any], worst: dict[int, str], assessed: Counter[int], major: Counter[int],
-           overdue: Counter[int]) -> method.Result:
+def _inputs(row: dict[str, Any], worst: dict[int, str], assessed: dict[int, int], major: Counter[int],
+            overdue: Counter[int]) -> tuple[method.Profile, method.Facts]:
     pk = row["id"]
     profile = method.Profile(
-        worst_unit=worst.get(pk, ""), assessed_units=assessed[pk], major_hazard=row["major_hazard"],
+        worst_unit=worst.get(pk, ""), assessed_units=assessed.get(pk, 0), major_hazard=row["major_hazard"],
         major_hazard_level=row["major_hazard_level"], key_process=row["key_process"],
         key_chemical=row["key_chemical"], dust_explosion=row["dust_explosion"],
         ammonia_refrigeration=row["ammonia_refrigeration"],
     )
-    return method.grade_enterprise(profile, method.Facts(open_major_hazards=major[pk], overdue_hazards=overdue[pk]))
+    return profile, method.Facts(open_major_hazards=major[pk], overdue_hazards=overdue[pk])
 
 
 def _enterprise_for_audit(row: dict[str, Any]) -> Enterprise:
@@ -125,13 +128,14 @@ def _enterprise_for_audit(row: dict[str, Any]) -> Enterprise:
 def _recompute_enterprises(rows: list[dict[str, Any]], ids: list[int] | None, *, actor: Any, now: dt.datetime,
                            run: Run, reason: str) -> dict[int, str]:
     """Grade `rows` (enterprise values; `ids` theirs, or None for every enterprise) and write what changed; answer
-    each enterprise's dynamic colour."""
+    each enterprise's dynamic colour. A stored result whose inputs and method version are unchanged is not graded
+    again (the method is a function of them): the nightly run compares one short string per enterprise."""
     run.enterprises += len(rows)
     worst: dict[int, str] = {}
-    assessed: Counter[int] = Counter()
+    assessed: dict[int, int] = {}
     major: Counter[int] = Counter()
     overdue: Counter[int] = Counter()
-    stored: dict[int, EnterpriseColour] = {}
+    stored: dict[int, tuple[int, str, str, str, str, str]] = {}
     for chunk in ([None] if ids is None else [ids[i: i + CHUNK] for i in range(0, len(ids), CHUNK)]):
         part_worst, part_assessed = _worst_units(chunk)
         worst.update(part_worst)
@@ -139,48 +143,52 @@ def _recompute_enterprises(rows: list[dict[str, Any]], ids: list[int] | None, *,
         part_major, part_overdue = _hazard_facts(chunk)
         major.update(part_major)
         overdue.update(part_overdue)
-        colours = EnterpriseColour._base_manager.only("id", "enterprise_id", *STORED_FIELDS).order_by()
+        colours = EnterpriseColour._base_manager.order_by()
         if chunk is not None:
             colours = colours.filter(enterprise_id__in=chunk)
-        stored.update((colour.enterprise_id, colour) for colour in colours)
+        for pk, enterprise_id, *values in colours.values_list("id", "enterprise_id", "inherent", "dynamic", "inputs",
+                                                              "method", "method_version"):
+            stored[enterprise_id] = (pk, *values)
+    version = (method.METHOD, method.METHOD_VERSION)
     created: list[EnterpriseColour] = []
-    updated: list[EnterpriseColour] = []
+    moved: list[EnterpriseColour] = []  # the dynamic colour changed: changed_at too
+    refreshed: list[EnterpriseColour] = []
     changed: list[tuple[EnterpriseColour, dict[str, Any], tuple[str, str]]] = []
     dynamic: dict[int, str] = {}
     for row in rows:
-        result = _grade(row, worst, assessed, major, overdue)
-        reasons = result.reasons_as_dicts()
-        dynamic[row["id"]] = result.dynamic
+        profile, facts = _inputs(row, worst, assessed, major, overdue)
+        inputs = method.inputs_text(profile, facts)
         current = stored.get(row["id"])
+        if current is not None and current[3] == inputs and (current[4], current[5]) == version:
+            dynamic[row["id"]] = current[2]
+            continue
+        result = method.grade_enterprise(profile, facts)
+        dynamic[row["id"]] = result.dynamic
+        colour = EnterpriseColour(
+            enterprise_id=row["id"], inherent=result.inherent, dynamic=result.dynamic,
+            reasons=result.reasons_as_dicts(), inputs=inputs, method=method.METHOD,
+            method_version=method.METHOD_VERSION, computed_at=now, changed_at=now, created=now, updated=now)
         if current is None:
             # A first colour is no change of colour: the run's one `enterprisecolour.compute` event counts them.
-            created.append(EnterpriseColour(
-                enterprise_id=row["id"], inherent=result.inherent, dynamic=result.dynamic, reasons=reasons,
-                method=method.METHOD, method_version=method.METHOD_VERSION, computed_at=now, changed_at=now,
-                created=now, updated=now))
+            created.append(colour)
             continue
-        before = (current.inherent, current.dynamic)
-        if (before == (result.inherent, result.dynamic) and current.reasons == reasons
-                and (current.method, current.method_version) == (method.METHOD, method.METHOD_VERSION)):
-            continue
-        if current.dynamic != result.dynamic:
-            current.changed_at = now
-        current.inherent, current.dynamic, current.reasons = result.inherent, result.dynamic, reasons
-        current.method, current.method_version = method.METHOD, method.METHOD_VERSION
-        current.computed_at = current.updated = now
-        updated.append(current)
+        colour.pk = current[0]
+        before = (current[1], current[2])
+        (moved if before[1] != result.dynamic else refreshed).append(colour)
         if before != (result.inherent, result.dynamic):
-            # Only a change of colour is a decision worth a line in the audit log; new reasons alone are not.
-            changed.append((current, row, before))
+            # Only a change of colour is a decision worth a line in the audit log; new inputs alone are not.
+            changed.append((colour, row, before))
     _insert(EnterpriseColour, created)
-    update_fields(EnterpriseColour, updated, [*STORED_FIELDS, "updated"])
+    update_fields(EnterpriseColour, moved, [*STORED_FIELDS, "changed_at", "updated"])
+    update_fields(EnterpriseColour, refreshed, [*STORED_FIELDS, "updated"])
     events = []
     for current, row, before in changed:
         current.enterprise = _enterprise_for_audit(row)
         events.append(audit.event(actor=actor, action=ENTERPRISE_CHANGE, obj=current, reason=reason, data={
             "from": {"inherent": before[0], "dynamic": before[1]},
             "to": {"inherent": current.inherent, "dynamic": current.dynamic},
-            "reasons": current.reasons, "method": method.METHOD, "method_version": method.METHOD_VERSION,
+            "reasons": current.reasons, "inputs": current.inputs, "method": method.METHOD,
+            "method_version": method.METHOD_VERSION,
         }))
     audit.record_many(events)
     if created:
@@ -188,7 +196,7 @@ def _recompute_enterprises(rows: list[dict[str, Any]], ids: list[int] | None, *,
                           data={"created": len(created)},
                           summary=stored_text(_("首次评定企业风险等级 %(count)d 家"), count=len(created)))
     run.created += len(created)
-    run.updated += len(updated)
+    run.updated += len(moved) + len(refreshed)
     run.enterprise_changes += len(events)
     return dynamic
 

@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
                 ('inherent', models.CharField(choices=[('red', '重大风险（红）'), ('orange', '较大风险（橙）'), ('yellow', '一般风险（黄）'), ('blue', '低风险（蓝）')], max_length=8, verbose_name='固有风险等级')),
                 ('dynamic', models.CharField(choices=[('red', '重大风险（红）'), ('orange', '较大风险（橙）'), ('yellow', '一般风险（黄）'), ('blue', '低风险（蓝）')], db_index=True, max_length=8, verbose_name='动态风险等级')),
                 ('reasons', models.JSONField(default=list, verbose_name='判定依据')),
+                ('inputs', models.CharField(max_length=200, verbose_name='输入')),
                 ('method', models.CharField(max_length=64, verbose_name='方法')),
                 ('method_version', models.CharField(max_length=16, verbose_name='方法版本')),
                 ('computed_at', models.DateTimeField(verbose_name='计算时间')),

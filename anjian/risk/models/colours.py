@@ -30,6 +30,8 @@ class EnterpriseColour(ScopedModel):
     dynamic = models.CharField(_("动态风险等级"), max_length=8, choices=RiskColour.choices, db_index=True)
     # [{code, text, from, to, stage}] in the order the method applied them (colour_method.Reason).
     reasons = models.JSONField(_("判定依据"), default=list)
+    # The inputs it was graded from (colour_method.inputs_text: worst unit, units assessed, level, flags, facts).
+    inputs = models.CharField(_("输入"), max_length=200)
     method = models.CharField(_("方法"), max_length=64)
     method_version = models.CharField(_("方法版本"), max_length=16)
     # When this result was computed (the last time anything in it changed: an unchanged recompute writes nothing).
