@@ -24,16 +24,21 @@ def colour_badge(value: str, label: Any) -> str:
     return format_html(BADGE, value or "none", HEX.get(value, HEX[""]), TEXT.get(value, "#ffffff"), label or _("无"))
 
 
+# Columns a phone leaves out, so the name and the colour keep their width (the export has them all).
+WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
+
+
 class EnterpriseColourTable(BaseTable):
-    enterprise = tables.Column(verbose_name=_("单位"), linkify=True, order_by=("enterprise__name",))
+    enterprise = tables.Column(verbose_name=_("单位"), linkify=True, order_by=("enterprise__name",),
+                               attrs={"td": {"style": "min-width: 10em"}})
     town = tables.Column(verbose_name=_("镇街"), accessor="enterprise__region__parent__name",
                          order_by=("enterprise__region__code",))
     village = tables.Column(verbose_name=_("村（社区）"), accessor="enterprise__region__name",
-                            order_by=("enterprise__region__code",))
+                            order_by=("enterprise__region__code",), attrs=WIDE_ONLY)
     dynamic = tables.Column(order_by=("severity", "enterprise__name"))
-    inherent = tables.Column()
-    reasons = tables.Column(verbose_name=_("判定依据"), orderable=False)
-    changed_at = tables.DateTimeColumn()
+    inherent = tables.Column(attrs=WIDE_ONLY)
+    reasons = tables.Column(verbose_name=_("判定依据"), orderable=False, attrs=WIDE_ONLY)
+    changed_at = tables.DateTimeColumn(attrs=WIDE_ONLY)
 
     class Meta(BaseTable.Meta):
         model = EnterpriseColour
@@ -67,7 +72,7 @@ class RegionColourTable(BaseTable):
     yellow = tables.Column()
     blue = tables.Column()
     total = tables.Column(verbose_name=_("在业单位"), orderable=False)
-    reason = tables.Column()
+    reason = tables.Column(attrs=WIDE_ONLY)
     enterprises = tables.Column(verbose_name=_("企业"), empty_values=(), orderable=False, exclude_from_export=True)
 
     class Meta(BaseTable.Meta):
