@@ -141,3 +141,11 @@ def test_a_person_recomputes_only_in_reach(personas):
 def test_the_nightly_job_runs_after_the_hazard_recount():
     assert RUN_TIME.hour == 3 and RUN_TIME.minute == 30
     assert recompute_colours.call_local()["enterprises"] == 0
+
+
+def test_the_demo_grades_the_city_last(personas):
+    from anjian.core.registry import registry
+
+    labels = [label for label, _generate in registry.generators(after_accounts=True)]
+    assert str(labels[-1]) == "企业和区域风险等级"
+    assert services_colours.demo_colours(None) == f"企业风险等级 2 家，区域 {RegionColour.objects.count()} 个"

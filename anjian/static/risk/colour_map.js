@@ -8,11 +8,19 @@
   var DONGGUAN = [23.02, 113.75];
 
   var map = L.map("colour-map", { center: DONGGUAN, zoom: 10, minZoom: 8, maxZoom: 18, preferCanvas: true });
-  map.createPane("riskPoints").style.zIndex = 450;
+  var pointsPane = map.createPane("riskPoints");
+  pointsPane.style.zIndex = 450;
+  // The points' canvas covers the whole map: it must not swallow clicks meant for the areas below. A click finds
+  // the nearest drawn point itself (pointAt), on an area or anywhere on the map.
+  pointsPane.style.pointerEvents = "none";
+  var HIT_RADIUS = 8;
+  var shownPoints = [];
   if (config.tileUrl) {
     L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 18 }).addTo(map);
   }
   var renderer = L.canvas({ pane: "riskPoints" });
+  // Areas in SVG (a few dozen shapes: each its own element, clickable and testable), points on the canvas.
+  var areaRenderer = L.svg();
   var pointsLayer = L.layerGroup().addTo(map);
 
   function toggleLabels() {
@@ -74,6 +82,26 @@
     return wrapper;
   }
 
+  function pointAt(containerPoint) {
+    var best = null;
+    var bestDistance = HIT_RADIUS * HIT_RADIUS;
+    shownPoints.forEach(function (point) {
+      var at = map.latLngToContainerPoint([point[0], point[1]]);
+      var distance = (at.x - containerPoint.x) * (at.x - containerPoint.x) + (at.y - containerPoint.y) * (at.y - containerPoint.y);
+      // Ties go to the first answered, the worst colour (reds come first).
+      if (distance < bestDistance) { best = point; bestDistance = distance; }
+    });
+    return best;
+  }
+  function openPoint(point) {
+    L.popup().setLatLng([point[0], point[1]]).setContent(pointContent(point)).openOn(map);
+  }
+  map.on("click", function (event) {
+    if (event.originalEvent && event.originalEvent.anjianHandled) { return; }
+    var point = pointAt(event.containerPoint);
+    if (point) { openPoint(point); }
+  });
+
   var chosenBounds = null;
   function loadRegions() {
     var query = config.region ? "?region=" + encodeURIComponent(config.region) : "";
@@ -85,6 +113,7 @@
         // Villages after towns, so a chosen town's villages lie on top of it.
         areas.sort(function (a, b) { return a.properties.kind === b.properties.kind ? 0 : a.properties.kind === "town" ? -1 : 1; });
         var layer = L.geoJSON(areas, {
+          renderer: areaRenderer,
           style: function (feature) {
             var p = feature.properties;
             var chosen = config.region && p.code === config.region;
@@ -97,6 +126,9 @@
           },
           onEachFeature: function (feature, item) {
             item.on("click", function (event) {
+              event.originalEvent.anjianHandled = true;
+              var point = pointAt(event.containerPoint);
+              if (point) { openPoint(point); return; }
               L.popup().setLatLng(event.latlng).setContent(regionContent(feature.properties)).openOn(map);
             });
             if (config.region && feature.properties.code === config.region) { chosenBounds = item.getBounds(); }
@@ -124,14 +156,14 @@
         if (mine !== request) { return; }
         if (!result.ok) { setStatus(config.text.error + (result.body.message || "")); return; }
         pointsLayer.clearLayers();
+        shownPoints = result.body.points;
         var radius = map.getZoom() >= 14 ? 6 : map.getZoom() >= 12 ? 4 : 3;
         // Answered reds first; drawn last so they lie on top.
         result.body.points.slice().reverse().forEach(function (point) {
           var marker = L.circleMarker([point[0], point[1]], {
-            renderer: renderer, radius: point[4] === "red" ? radius + 2 : radius, weight: 1, color: "#ffffff",
-            fillColor: config.colours[point[4]], fillOpacity: 0.9
+            renderer: renderer, interactive: false, radius: point[4] === "red" ? radius + 2 : radius, weight: 1,
+            color: "#ffffff", fillColor: config.colours[point[4]], fillOpacity: 0.9
           });
-          marker.on("click", function () { marker.bindPopup(pointContent(point)).openPopup(); });
           pointsLayer.addLayer(marker);
         });
         var text = format(config.text.count, { count: result.body.count.toLocaleString() });
