@@ -14,7 +14,9 @@ class RiskConfig(ModuleConfig):
     nav = (
         # Issue 9 item 5: the four-colour map and the ranking.
         NavEntry(_("四色风险图"), "risk:colour_map", "bi-map", model="risk.EnterpriseColour", order=60),
-        NavEntry(_("风险等级排名"), "risk:colour_ranking", "bi-sort-down", model="risk.EnterpriseColour", order=61),
+        NavEntry(_("风险等级排名"), "risk:colour_ranking", "bi-sort-down", model="risk.RegionColour", order=61),
+        NavEntry(_("企业风险等级"), "risk:enterprisecolour_list", "bi-buildings", model="risk.EnterpriseColour",
+                 order=62),
     )
     api = (
         ApiRoute("risk-colours", "anjian.risk.api.colours.EnterpriseColourViewSet", "enterprisecolour"),

@@ -150,7 +150,7 @@ def _recompute_enterprises(rows: list[dict[str, Any]], ids: list[int] | None, *,
                                                               "method", "method_version"):
             stored[enterprise_id] = (pk, *values)
     version = (method.METHOD, method.METHOD_VERSION)
-    created: list[EnterpriseColour] = []
+    created: list[dict[str, Any]] = []
     moved: list[EnterpriseColour] = []  # the dynamic colour changed: changed_at too
     refreshed: list[EnterpriseColour] = []
     changed: list[tuple[EnterpriseColour, dict[str, Any], tuple[str, str]]] = []
@@ -164,15 +164,15 @@ def _recompute_enterprises(rows: list[dict[str, Any]], ids: list[int] | None, *,
             continue
         result = method.grade_enterprise(profile, facts)
         dynamic[row["id"]] = result.dynamic
-        colour = EnterpriseColour(
-            enterprise_id=row["id"], inherent=result.inherent, dynamic=result.dynamic,
-            reasons=result.reasons_as_dicts(), inputs=inputs, method=method.METHOD,
-            method_version=method.METHOD_VERSION, computed_at=now, changed_at=now, created=now, updated=now)
+        values = {"enterprise_id": row["id"], "inherent": result.inherent, "dynamic": result.dynamic,
+                  "reasons": result.reasons_as_dicts(), "inputs": inputs, "method": method.METHOD,
+                  "method_version": method.METHOD_VERSION, "computed_at": now, "changed_at": now, "created": now,
+                  "updated": now}
         if current is None:
             # A first colour is no change of colour: the run's one `enterprisecolour.compute` event counts them.
-            created.append(colour)
+            created.append(values)
             continue
-        colour.pk = current[0]
+        colour = EnterpriseColour(id=current[0], **values)
         before = (current[1], current[2])
         (moved if before[1] != result.dynamic else refreshed).append(colour)
         if before != (result.inherent, result.dynamic):
@@ -201,10 +201,11 @@ def _recompute_enterprises(rows: list[dict[str, Any]], ids: list[int] | None, *,
     return dynamic
 
 
-def _insert(model: type[models.Model], objs: list[models.Model]) -> None:
-    """INSERT new derived rows in batches (COPY on PostgreSQL); their keys are not needed (no event names them)."""
+def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """INSERT new derived rows (values by attribute name) in batches, COPY on PostgreSQL, without building model
+    instances; their keys are not needed (no event names them)."""
     fields = [field for field in model._meta.concrete_fields if not isinstance(field, models.AutoField)]
-    insert_values(model, fields, [[getattr(obj, field.attname) for field in fields] for obj in objs])
+    insert_values(model, fields, [[row[field.attname] for field in fields] for row in rows])
 
 
 # --- regions ------------------------------------------------------------------------------------------------------
@@ -218,7 +219,7 @@ def _recompute_regions(counts: dict[int, Counter[str]], regions: Iterable[Region
         stored_rows = stored_rows.filter(region_id__in=[region.pk for region in regions])
     stored = {colour.region_id: colour for colour in stored_rows}
     by_id = {region.pk: region for region in regions}
-    created: list[RegionColour] = []
+    created: list[dict[str, Any]] = []
     updated: list[RegionColour] = []
     changed: list[tuple[RegionColour, str, Counter[str]]] = []
     for region in regions:
@@ -229,8 +230,8 @@ def _recompute_regions(counts: dict[int, Counter[str]], regions: Iterable[Region
                   "method": method.REGION_METHOD, "method_version": method.REGION_METHOD_VERSION}
         current = stored.get(region.pk)
         if current is None:
-            created.append(RegionColour(region=region, code=region.code, level=region.level, computed_at=now,
-                                        created=now, updated=now, **values))
+            created.append({"region_id": region.pk, "code": region.code, "level": region.level, "computed_at": now,
+                            "created": now, "updated": now, **values})
             continue
         before = current.colour
         if all(getattr(current, name) == value for name, value in values.items()):

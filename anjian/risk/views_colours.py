@@ -13,10 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST, require_safe
 
+from anjian.core.i18n import stored_text
 from anjian.core.scope import VIEW, allows, jurisdiction_of
 from anjian.core.views import ObjectListView
 from anjian.regions import selectors as region_selectors
@@ -30,6 +32,7 @@ from anjian.risk.models.colours import RECOMPUTE
 from anjian.risk.tables_colours import EnterpriseColourTable, RegionColourTable
 
 DETAIL_ID_PLACEHOLDER = 999999999
+RECOMPUTE_REASON = gettext_lazy("手动重新计算")
 COMPACT_JSON = {"separators": (",", ":"), "ensure_ascii": False}
 HEX = tables_colours.HEX
 
@@ -210,7 +213,7 @@ def recompute_view(request: HttpRequest, enterprise_id: int) -> HttpResponse:
         raise Http404
     try:
         services_colours.recompute_enterprise(enterprise.pk, actor=request.user,
-                                              reason=_("%(user)s 手动重新计算") % {"user": request.user})
+                                              reason=stored_text(RECOMPUTE_REASON))
     except services_colours.NotAllowed:
         raise Http404 from None
     messages.success(request, _("已重新计算风险等级。"))
