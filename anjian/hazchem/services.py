@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from anjian.core.services import scoped_save
-from anjian.hazchem.models import Chemical
+from anjian.hazchem import grading
+from anjian.hazchem.models import Chemical, HazardUnit
 from anjian.standards import gb18218
 
 
@@ -42,4 +44,9 @@ def chemical_save(*, actor: Any, chemical: Chemical, reason: str = "") -> Chemic
     """Save a chemical's hazard symbols and notes; audited as `chemical.update` by scoped_save, which also refuses
     any other field (Chemical.editable_fields) and any role without CHANGE (Chemical.policy)."""
     chemical.hazard_symbols = clean_hazard_symbols(chemical.hazard_symbols)
-    return scoped_save(actor=actor, obj=chemical, reason=reason)
+    with transaction.atomic():
+        saved = scoped_save(actor=actor, obj=chemical, reason=reason)
+        # A symbol decides Q (Table 2) and β (Table 4) of a chemical Table 1 does not name: every unit holding it is
+        # graded again at once (issue 9 item 2, "run on every change"), e.g. one waiting for a β leaves that state.
+        grading.regrade_all(HazardUnit.objects.filter(chemicals__chemical=chemical).distinct(), actor=actor)
+    return saved

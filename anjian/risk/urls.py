@@ -1,8 +1,9 @@
-"""Routes of risk units, assessments, control measures and their checks (issue 9 item 4)."""
+"""Routes of risk units, assessments, control measures and their checks (issue 9 item 4) and of the colours
+(item 5, urls_colours)."""
 
 from django.urls import path
 
-from anjian.risk import views
+from anjian.risk import urls_colours, views
 
 app_name = "risk"
 
@@ -19,6 +20,7 @@ def _import_view(name: str):
 
 
 urlpatterns = [
+    *urls_colours.urlpatterns,
     path("units/", views.RiskUnitListView.as_view(), name="riskunit_list"),
     path("units/add/", views.RiskUnitEditView.as_view(), name="riskunit_add"),
     path("units/import/", _import_view("RiskUnitImportView"), name="riskunit_import"),

@@ -138,7 +138,9 @@ def test_every_field_that_can_be_null_is_nullable_in_the_schema(schema, name, se
             checked += 1
             assert component["properties"][field_name].get("nullable"), f"{name}.{field_name} can be null"
     assert checked or name in {"DepartmentSerializer", "NotificationSerializer", "LicenceSerializer",
-                                "LiabilityInsuranceSerializer", "IndustrialParkSerializer", "KeyProcessSerializer"}
+                                "LiabilityInsuranceSerializer", "IndustrialParkSerializer", "KeyProcessSerializer",
+                                # Derived colours (issue 9 item 5): every field is always computed.
+                                "EnterpriseColourSerializer", "RegionColourSerializer", "ReasonSerializer"}
 
 
 def test_the_fields_of_the_issue_are_nullable(schema):

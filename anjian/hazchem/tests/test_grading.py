@@ -101,3 +101,19 @@ def test_the_enterprise_level_is_its_highest_units(unit):
     grading.regrade(second)
     unit.enterprise.refresh_from_db()
     assert unit.enterprise.major_hazard_level == 1
+
+
+def test_entering_a_symbol_regrades_the_units_that_hold_the_chemical(unit, personas):
+    from anjian.hazchem.services import chemical_save
+
+    add(unit, "甲醇", "600")
+    grading.regrade(unit)
+    assert unit.grading == UnitGrading.NEEDS_BETA
+    methanol = Chemical.objects.get(name="甲醇")
+    methanol.hazard_symbols = [{"symbol": "W5.3", "source": "甲醇安全技术说明书：易燃液体，类别2"}]
+    chemical_save(actor=personas.city_admin, chemical=methanol, reason="补录")
+    unit.refresh_from_db()
+    # 表1 甲醇 Q = 500 t keeps its Table 1 row; β from 表4 W5.3 = 1; α = 2.0: R = 2.0 × 1 × 600/500 = 2.4 → 四级.
+    assert (unit.grading, unit.level, unit.r) == (UnitGrading.GRADED, 4, Decimal("2.4"))
+    assert unit.working["rows"][0]["beta_source"] == "表4 W5.3"
+    assert MajorHazard.objects.get(unit=unit).level == 4
