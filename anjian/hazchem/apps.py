@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.registry import ApiRoute, ModuleConfig, NavEntry, ReferenceLoader
+from anjian.core.registry import ApiRoute, DemoGenerator, ModuleConfig, NavEntry, ReferenceLoader
 
 
 class HazchemConfig(ModuleConfig):
@@ -14,15 +14,29 @@ class HazchemConfig(ModuleConfig):
         NavEntry(_("危险化学品目录"), "hazchem:chemical_list", "bi-radioactive", model="hazchem.Chemical", order=90),
         NavEntry(_("重点监管危险化工工艺"), "hazchem:keyprocess_list", "bi-gear-wide-connected",
                  model="hazchem.KeyProcess", order=91),
+        # Lifecycle ledgers and road transport (issue 9 item 3).
+        NavEntry(_("危化品库存台账"), "hazchem:stockbalance_list", "bi-journal-text", model="hazchem.StockBalance",
+                 order=94),
+        NavEntry(_("危化品出入库"), "hazchem:stockmovement_list", "bi-arrow-left-right",
+                 model="hazchem.StockMovement", order=95),
+        NavEntry(_("危货运输车辆"), "hazchem:hazmatvehicle_list", "bi-truck", model="hazchem.HazmatVehicle",
+                 order=96),
+        NavEntry(_("危货运输记录"), "hazchem:trip_list", "bi-signpost-2", model="hazchem.Trip", order=97),
     )
     api = (
         ApiRoute("chemicals", "anjian.hazchem.api.views.ChemicalViewSet", "chemical"),
         ApiRoute("key-processes", "anjian.hazchem.api.views.KeyProcessViewSet", "keyprocess"),
+        ApiRoute("stock-movements", "anjian.hazchem.api.ledgers.StockMovementViewSet", "stockmovement"),
+        ApiRoute("stock-balances", "anjian.hazchem.api.ledgers.StockBalanceViewSet", "stockbalance"),
+        ApiRoute("hazmat-vehicles", "anjian.hazchem.api.ledgers.HazmatVehicleViewSet", "hazmatvehicle"),
+        ApiRoute("trips", "anjian.hazchem.api.ledgers.TripViewSet", "trip"),
     )
     reference = (
         ReferenceLoader(_("危险化学品目录"), "anjian.hazchem.reference.load_catalogue"),
         ReferenceLoader(_("重点监管危险化工工艺"), "anjian.hazchem.reference.load_key_processes"),
     )
+    # After the units' generator (the demo units must exist): opening stock for the chemicals they list.
+    demo = (DemoGenerator(_("危险化学品台账"), "anjian.hazchem.demo_ledgers.generate_for_demo"),)
 
     def ready(self) -> None:
         super().ready()
@@ -34,3 +48,5 @@ class HazchemConfig(ModuleConfig):
         audit.register_label("majorhazard.relevel", _("重大危险源级别变化"))
         audit.register_label("majorhazard.deregister", _("核销重大危险源"))
         audit.register_label("enterprise.major_hazard_follow", _("企业重大危险源标识随单元更新"))
+        # The ledger's lines are appended, never changed (issue 9 item 3).
+        audit.register_label("stockmovement.create", _("登记危险化学品出入库"))

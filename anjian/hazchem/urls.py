@@ -3,6 +3,7 @@
 from django.urls import path
 
 from anjian.hazchem import views
+from anjian.hazchem.urls_ledgers import urlpatterns as ledger_urls
 
 app_name = "hazchem"
 
@@ -11,4 +12,5 @@ urlpatterns = [
     path("chemicals/<int:pk>/", views.ChemicalDetailView.as_view(), name="chemical_detail"),
     path("chemicals/<int:pk>/edit/", views.ChemicalEditView.as_view(), name="chemical_edit"),
     path("key-processes/", views.KeyProcessListView.as_view(), name="keyprocess_list"),
+    *ledger_urls,
 ]
