@@ -40,7 +40,8 @@ class LedgerChildForm(ServiceModelForm):
         if self.instance.pk or enterprise is not None:
             fixed = enterprise or self.instance.enterprise
             field.queryset = Enterprise.objects.filter(pk=fixed.pk)
-            field.initial = fixed.pk
+            # ModelForm's initial (the instance's values: None for a new row) wins over the field's own.
+            self.initial["enterprise"] = field.initial = fixed.pk
             field.disabled = True
         else:
             field.queryset = Enterprise.objects.restrict(user, CHANGE).order_by("name", "id")

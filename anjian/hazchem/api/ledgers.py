@@ -54,10 +54,13 @@ class StockMovementSerializer(ServiceModelSerializer):
     quantity_unit = serializers.ChoiceField(choices=MASS_UNITS, write_only=True, default="t",
                                             help_text=_("t（吨）或 kg（千克），换算为吨保存。"))
     recorded_by = serializers.StringRelatedField(read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    chemical_name = serializers.CharField(source="chemical.name", read_only=True)
 
     class Meta:
         model = StockMovement
-        fields = ["id", "enterprise", "chemical", "unit", "kind", "direction", "quantity", "quantity_unit",
+        fields = ["id", "enterprise", "enterprise_name", "chemical", "chemical_name", "unit", "kind", "direction",
+                  "quantity", "quantity_unit",
                   "quantity_t", "balance_after_t", "occurred_at", "counterparty", "document_number", "note",
                   "reverses", "recorded_by", "created"]
         read_only_fields = ["direction", "quantity_t", "balance_after_t", "recorded_by", "created"]
@@ -119,10 +122,13 @@ class StockBalanceSerializer(serializers.ModelSerializer):
     maximum_t = serializers.DecimalField(max_digits=16, decimal_places=4, read_only=True, allow_null=True,
                                          help_text=_("单元登记的设计最大量；单元外库存为空。"))
     over_maximum = serializers.SerializerMethodField()
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    chemical_name = serializers.CharField(source="chemical.name", read_only=True)
 
     class Meta:
         model = StockBalance
-        fields = ["id", "enterprise", "chemical", "unit", "quantity_t", "maximum_t", "over_maximum",
+        fields = ["id", "enterprise", "enterprise_name", "chemical", "chemical_name", "unit", "quantity_t", "maximum_t",
+                  "over_maximum",
                   "last_movement_at"]
 
     @extend_schema_field(serializers.BooleanField())
@@ -144,10 +150,12 @@ class StockBalanceViewSet(ScopedReadOnlyViewSet):
 
 class HazmatVehicleSerializer(ServiceModelSerializer):
     enterprise = RestrictedRelated(Enterprise)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
 
     class Meta:
         model = HazmatVehicle
-        fields = ["id", "enterprise", "plate", "kind", "permit_number", "permit_expires", "capacity_t", "note"]
+        fields = ["id", "enterprise", "enterprise_name", "plate", "kind", "permit_number", "permit_expires",
+                  "capacity_t", "note"]
 
 
 class HazmatVehicleViewSet(ScopedModelViewSet):
@@ -172,10 +180,13 @@ class TripSerializer(ServiceModelSerializer):
 
     enterprise = RestrictedRelated(Enterprise)
     vehicle = RestrictedRelated(HazmatVehicle)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    chemical_name = serializers.CharField(source="chemical.name", read_only=True)
 
     class Meta:
         model = Trip
-        fields = ["id", "enterprise", "vehicle", "chemical", "quantity_t", "origin", "destination", "departure_at",
+        fields = ["id", "enterprise", "enterprise_name", "vehicle", "chemical", "chemical_name", "quantity_t",
+                  "origin", "destination", "departure_at",
                   "driver_name", "driver_certificate", "driver_certificate_expires", "escort_name",
                   "escort_certificate", "escort_certificate_expires", "note"]
 
