@@ -5,10 +5,13 @@ options."""
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.filtersets import BaseFilterSet, IdFilter
 from anjian.hazchem.models import HazmatVehicle, MovementKind, StockBalance, StockMovement, Trip
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class StockMovementFilterSet(BaseFilterSet):
@@ -17,9 +20,10 @@ class StockMovementFilterSet(BaseFilterSet):
     unit = IdFilter(field_name="unit_id", label=_("单元ID"))
     search_fields = ("chemical__name", "chemical__cas", "counterparty", "document_number", "enterprise__name")
     kind = django_filters.MultipleChoiceFilter(choices=MovementKind.choices, label=_("类型"))
-    occurred_after = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__gte", label=_("发生日期自"))
+    occurred_after = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__gte", label=_("发生日期自"),
+                                               widget=DATE)
     occurred_before = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__lte",
-                                                label=_("发生日期至"))
+                                                label=_("发生日期至"), widget=DATE)
 
     class Meta:
         model = StockMovement
@@ -40,7 +44,7 @@ class HazmatVehicleFilterSet(BaseFilterSet):
     enterprise = IdFilter(field_name="enterprise_id", label=_("企业ID"))
     search_fields = ("plate", "permit_number", "enterprise__name")
     permit_expires_before = django_filters.DateFilter(field_name="permit_expires", lookup_expr="lte",
-                                                      label=_("道路运输证有效期至不晚于"))
+                                                      label=_("道路运输证有效期至不晚于"), widget=DATE)
 
     class Meta:
         model = HazmatVehicle
@@ -54,9 +58,9 @@ class TripFilterSet(BaseFilterSet):
     search_fields = ("vehicle__plate", "chemical__name", "origin", "destination", "driver_name", "escort_name",
                      "enterprise__name")
     departure_after = django_filters.DateFilter(field_name="departure_at", lookup_expr="date__gte",
-                                                label=_("起运日期自"))
+                                                label=_("起运日期自"), widget=DATE)
     departure_before = django_filters.DateFilter(field_name="departure_at", lookup_expr="date__lte",
-                                                 label=_("起运日期至"))
+                                                 label=_("起运日期至"), widget=DATE)
 
     class Meta:
         model = Trip

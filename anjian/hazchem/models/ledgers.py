@@ -115,7 +115,7 @@ class StockMovement(EnterpriseChild):
         indexes = [models.Index(fields=["enterprise", "chemical", "-id"], name="hazchem_movement_ledger")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.chemical} {self.quantity_t}t"
+        return f"{self.get_kind_display()} {self.chemical} {self.quantity_t.normalize():f}t"
 
     def get_absolute_url(self) -> str:
         return reverse("hazchem:stockmovement_detail", args=[self.pk])
