@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.registry import ApiRoute, DemoGenerator, ModuleConfig, NavEntry, ReferenceLoader
+from anjian.core.registry import ApiRoute, DemoGenerator, ModuleConfig, NavEntry, Panel, ReferenceLoader
 
 
 class HazchemConfig(ModuleConfig):
@@ -34,6 +34,9 @@ class HazchemConfig(ModuleConfig):
     reference = (
         ReferenceLoader(_("危险化学品目录"), "anjian.hazchem.reference.load_catalogue"),
         ReferenceLoader(_("重点监管危险化工工艺"), "anjian.hazchem.reference.load_key_processes"),
+    )
+    enterprise_panels = (
+        Panel("hazchem/ledger_enterprise_panel.html", "anjian.hazchem.views_ledgers.enterprise_panel", order=40),
     )
     # After the units' generator (the demo units must exist): opening stock for the chemicals they list.
     demo = (DemoGenerator(_("危险化学品台账"), "anjian.hazchem.demo_ledgers.generate_for_demo"),)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from anjian.core.errors import SERVICE_ERRORS
-from anjian.core.scope import ADD, CHANGE, VIEW, allows, can_add
+from anjian.core.scope import ADD, CHANGE, VIEW, allows, can_add, jurisdiction_of
 from anjian.core.views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectViewMixin, refuse_on_form
 from anjian.enterprises.models import Enterprise
 from anjian.hazchem import selectors_ledgers as selectors
@@ -79,6 +79,23 @@ class LedgerView(ObjectViewMixin, View):
         return render(request, self.template_name, context)
 
 
+def enterprise_panel(request: Any, enterprise: Enterprise) -> dict[str, Any] | None:
+    """The enterprise page's 台账 section: how many chemicals it holds, how many places exceed a unit's maximum."""
+    user = request.user
+    if jurisdiction_of(user, VIEW, StockBalance).nothing:
+        return None
+    rows = selectors.ledger_rows(user=user, enterprise=enterprise)
+    held = {row.balance.chemical_id for row in rows if row.balance.quantity_t > 0}
+    probe = StockMovement(enterprise=enterprise)
+    return {
+        "chemicals": len(held),
+        "over": sum(row.over_maximum for row in rows),
+        "ledger_url": reverse("hazchem:ledger", args=[enterprise.pk]),
+        "record_url": (f"{reverse('hazchem:stockmovement_add')}?enterprise={enterprise.pk}"
+                       if allows(user, ADD, probe) else None),
+    }
+
+
 class StockBalanceListView(ObjectListView):
     """库存台账: every balance in the user's reach, flagged where it exceeds its unit's registered maximum."""
 
@@ -106,7 +123,10 @@ class StockMovementListView(MovementQuerySetMixin, ObjectListView):
     default_order = ("-occurred_at", "-id")
 
     def get_extra_context(self) -> dict[str, Any]:
-        enterprise = _enterprise_from_query(self.request) if self.request.GET.get("enterprise") else None
+        try:
+            enterprise = _enterprise_from_query(self.request)
+        except Http404:
+            return {}  # the filter then lists nothing, as for any id outside the user's reach
         if enterprise is not None and self.url("add") and can_add(self.request.user, StockMovement):
             return {"add_url": f"{self.url('add')}?enterprise={enterprise.pk}"}
         return {}

@@ -140,7 +140,7 @@ class StockBalance(EnterpriseChild):
 
     class Meta:
         verbose_name = _("库存")
-        verbose_name_plural = _("库存")
+        verbose_name_plural = _("库存台账")
         ordering = ["enterprise", "chemical", "unit"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity_t__gte=0), name="hazchem_balance_nonneg",
@@ -230,7 +230,8 @@ class Trip(EnterpriseChild):
     note = models.CharField(_("备注"), max_length=200, blank=True, validators=[validate_no_control_characters])
 
     policy: ClassVar[dict[str, frozenset[str]]] = ledger_policy(ADD, CHANGE)
-    history = HistoricalRecords(excluded_fields=["created", "updated"])
+    # The certificate numbers stay out of the 变更记录, which regulators read unmasked.
+    history = HistoricalRecords(excluded_fields=["created", "updated", "driver_certificate", "escort_certificate"])
 
     class Meta:
         verbose_name = _("危险货物运输记录")

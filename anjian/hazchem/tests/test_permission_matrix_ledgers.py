@@ -168,3 +168,13 @@ def test_the_enterprise_records_on_its_page_and_over_the_api_and_nobody_edits(pe
     assert client.post(page, {"chemical": chem.pk, "kind": "sold", "quantity_t": "1", "quantity_unit": "t",
                               "occurred_at": "2026-12-01T10:00"}).status_code == 200  # refused on the form
     assert StockMovement.objects.count() == 2
+
+
+def test_the_enterprise_page_shows_the_ledger_with_a_record_button_only_for_its_keepers(personas, chem):
+    opening(personas.enterprise_a, chem, "甲往来单位标记")
+    page = reverse("enterprises:enterprise_detail", args=[personas.enterprise_a.pk])
+    add = reverse("hazchem:stockmovement_add")
+    own = page_text(client_for(personas.enterprise_a_user).get(page))
+    assert "库存 1 种危险化学品" in own and add in own
+    town = page_text(client_for(personas.town_a_supervisor).get(page))
+    assert "库存 1 种危险化学品" in town and add not in town
