@@ -76,10 +76,11 @@ def tonnes(value: Any, unit: str = "t") -> Decimal:
         raise ValidationError(_("计量单位只能是吨（t）或千克（kg）。"))
     if number <= 0:
         raise ValidationError(_("数量须大于0。"))
-    if number != number.quantize(TONNE):
-        raise ValidationError(_("数量最多精确到0.0001吨（0.1千克）。"))
+    # Before quantize(): a number of more digits than the context's precision makes it raise.
     if number.adjusted() >= 12:
         raise ValidationError(_("数量过大，请核对。"))
+    if number != number.quantize(TONNE):
+        raise ValidationError(_("数量最多精确到0.0001吨（0.1千克）。"))
     return number.quantize(TONNE)
 
 

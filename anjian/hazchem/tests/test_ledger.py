@@ -87,6 +87,7 @@ def test_the_first_movement_of_a_chemical_cannot_be_an_outgoing_one(personas, ch
 @pytest.mark.parametrize(("value", "unit", "message"), [
     ("-1", "t", "须大于0"), ("0", "t", "须大于0"), ("abc", "t", "不是有效的数字"), ("NaN", "t", "不是有效的数字"),
     ("1.00001", "t", "0.0001吨"), ("0.05", "kg", "0.0001吨"), ("1", "lb", "吨（t）或千克（kg）"),
+    ("1e50", "t", "数量过大"), ("Infinity", "t", "不是有效的数字"),
 ])
 def test_bad_quantities_get_a_clear_refusal(value, unit, message):
     with pytest.raises(ValidationError) as refused:
