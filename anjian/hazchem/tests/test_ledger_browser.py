@@ -10,6 +10,7 @@ Run: .venv/bin/python -m pytest -m browser anjian/hazchem/tests/test_ledger_brow
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +19,16 @@ import pytest
 
 from anjian.core.testing.browser import login
 from anjian.core.testing.personas import PASSWORD
-from anjian.hazchem.models import Chemical, HazardUnit, StockBalance, UnitChemical, UnitKind
+from anjian.hazchem.models import (
+    Chemical,
+    HazardUnit,
+    HazmatVehicle,
+    StockBalance,
+    Trip,
+    UnitChemical,
+    UnitKind,
+    VehicleKind,
+)
 from anjian.hazchem.reference import load_catalogue
 from anjian.notifications.models import Notification
 
@@ -96,3 +106,30 @@ def test_a_purchase_above_the_maximum_warns_and_the_town_sees_it(live_server, br
     shot(desk, "4-movements-desktop")
     desk.goto(f"{base}/hazchem/balances/")
     shot(desk, "5-balances-desktop")
+
+
+def test_a_trip_with_an_expired_escort_certificate_is_refused_on_the_phone(live_server, browse, personas):
+    load_catalogue()
+    p = personas
+    HazmatVehicle.objects.create(enterprise=p.enterprise_a, plate="粤S12345", kind=VehicleKind.TANK,
+                                 permit_number="粤交运管441900001", permit_expires=dt.date(2030, 1, 1),
+                                 capacity_t=Decimal("20"))
+    base = live_server.url
+    phone = browse(PHONE)
+    login(phone, base, p.enterprise_a_user.username, PASSWORD)
+    phone.goto(f"{base}/hazchem/trips/add/?enterprise={p.enterprise_a.pk}")
+    form = phone.locator("#object-form")
+    form.locator("select[name=vehicle]").select_option(label="粤S12345")
+    form.locator("#id_chemical-ts-control").fill("甲醇")
+    phone.locator(".ts-dropdown .option", has_text="甲醇").first.click()
+    for name, value in (("quantity_t", "10"), ("origin", "东莞市东城街道"), ("destination", "惠州市大亚湾"),
+                        ("departure_at", "2026-12-20T08:00"), ("driver_name", "张三"),
+                        ("driver_certificate", "440000199001011234"), ("driver_certificate_expires", "2027-06-30"),
+                        ("escort_name", "李四"), ("escort_certificate", "440000199202025678"),
+                        ("escort_certificate_expires", "2026-12-19")):
+        form.locator(f"input[name={name}]").fill(value)
+    form.locator("button[type=submit]").click()
+    phone.wait_for_load_state("networkidle")
+    assert "押运员李四的从业资格证有效期至2026-12-19，起运日2026-12-20已过期" in phone.content()
+    shot(phone, "6-trip-refused-phone")
+    assert not Trip.objects.exists()
