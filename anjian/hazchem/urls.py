@@ -1,9 +1,9 @@
 """Routes of the hazchem pages: the chemical catalogue (issue 9 item 1), hazard units and the 重大危险源 register
-(item 2)."""
+(item 2), and the ledgers and transport (item 3, urls_ledgers)."""
 
 from django.urls import path
 
-from anjian.hazchem import views, views_import_units, views_units
+from anjian.hazchem import urls_ledgers, views, views_import_units, views_units
 
 app_name = "hazchem"
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("major-hazards/", views_units.MajorHazardListView.as_view(), name="majorhazard_list"),
     path("major-hazards/<int:pk>/", views_units.MajorHazardDetailView.as_view(), name="majorhazard_detail"),
     path("major-hazards/<int:pk>/edit/", views_units.MajorHazardEditView.as_view(), name="majorhazard_edit"),
+    *urls_ledgers.urlpatterns,
 ]

@@ -49,8 +49,10 @@ class RiskConfig(ModuleConfig):
         from anjian.risk import services_colours
         from anjian.risk.demo import delete_generated_for
 
-        # generate-demo --replace: the demo city's risk units and what goes with them leave before its enterprises.
+        # generate-demo --replace: the demo city's risk units and what goes with them, and its colours, leave before
+        # its enterprises.
         delete_dependents_with(delete_generated_for)
+        delete_dependents_with(services_colours.delete_generated_for)
         # An enterprise's colour follows its 重大危险源 level at once, in the same transaction (issue 9 item 5).
         major_hazard_changed.connect(services_colours.follow_major_hazard, dispatch_uid="risk.colour.major_hazard")
         major_hazards_regraded.connect(services_colours.follow_major_hazards, dispatch_uid="risk.colour.major_hazards")

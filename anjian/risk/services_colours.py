@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -357,3 +357,10 @@ def demo_colours(options: Any) -> str:
     run = recompute_all()
     return stored_text(_("企业风险等级 %(enterprises)d 家，区域 %(regions)d 个"), enterprises=run.enterprises,
                        regions=run.regions)
+
+
+def delete_generated_for(enterprise_ids: models.QuerySet) -> str:
+    """`generate-demo --replace`: the generated enterprises' colours, set-based, before the enterprises go. The
+    villages' and towns' colours stay until the next recompute (the demo's last generator runs one)."""
+    count = EnterpriseColour._base_manager.filter(enterprise__in=enterprise_ids)._raw_delete(connection.alias)
+    return stored_text(_("已删除演示企业的风险等级 %(count)d 条。"), count=count) if count else ""
