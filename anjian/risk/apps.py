@@ -13,10 +13,10 @@ class RiskConfig(ModuleConfig):
     url_prefix = "risk/"
     nav = (
         # Issue 9 item 5: the four-colour map and the ranking.
-        NavEntry(_("四色风险图"), "risk:colour_map", "bi-map", model="risk.EnterpriseColour", order=60),
-        NavEntry(_("风险等级排名"), "risk:colour_ranking", "bi-sort-down", model="risk.RegionColour", order=61),
+        NavEntry(_("四色风险图"), "risk:colour_map", "bi-map", model="risk.EnterpriseColour", order=82),
+        NavEntry(_("风险等级排名"), "risk:colour_ranking", "bi-sort-down", model="risk.RegionColour", order=83),
         NavEntry(_("企业风险等级"), "risk:enterprisecolour_list", "bi-buildings", model="risk.EnterpriseColour",
-                 order=62),
+                 order=84),
         # Issue 9 item 4: risk units, assessments, measures and their checks.
         NavEntry(_("风险点"), "risk:riskunit_list", "bi-bullseye", model="risk.RiskUnit", order=85),
         NavEntry(_("风险评估"), "risk:riskassessment_list", "bi-speedometer2", model="risk.RiskAssessment", order=86),

@@ -8,21 +8,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.tables import BaseTable
+from anjian.risk import tables_colours
 from anjian.risk.models import ControlMeasure, MeasureCheck, RiskAssessment, RiskUnit
-
-# The four 双重预防 colours as posted on site (安委办〔2016〕11号); yellow carries dark text to stay readable.
-BADGE_STYLES = {
-    "red": "background:#d9363e;color:#fff",
-    "orange": "background:#f08c00;color:#fff",
-    "yellow": "background:#f5c400;color:#212529",
-    "blue": "background:#1c7ed6;color:#fff",
-}
 
 
 def colour_badge(value: str, label: str) -> str:
+    """A risk unit's colour as the colour pages draw it (one palette for the app); a unit never assessed says so."""
     if not value:
         return format_html('<span class="text-body-secondary">{}</span>', _("未评估"))
-    return format_html('<span class="badge" style="{}">{}</span>', BADGE_STYLES.get(value, ""), label)
+    return tables_colours.colour_badge(value, label)
 
 
 class ColourColumn(tables.Column):

@@ -1,9 +1,11 @@
-"""Browser test of a hazard unit (issue 9 item 2, "Must show"), in Chromium through Playwright against a live server.
+"""Browser test of issue 9's main journey ("Must show"), in Chromium through Playwright against a live server.
 
 Enterprise A's safety manager opens the enterprise page, adds a storage unit holding 液氯 (10 t) and 液氨 (20,000 kg,
 typed in kilograms) with 120 people within 500 m; the unit page shows S = 4, R = 24, 三级 and the working row by row,
-and the enterprise page then shows the enterprise as a 重大危险源 site. The unit page is photographed on a desktop and
-on a phone (390×844) to /tmp/hunits-shots (ANJIAN_SHOTS_DIR overrides) for a person to look at.
+and the enterprise page then shows the enterprise as a 重大危险源 site whose risk colour rose from blue to orange
+(issue 9 item 5: a 三级 重大危险源 is at least orange), and the town supervisor's four-colour map shows it orange.
+The pages are photographed on a desktop and on a phone (390×844) to /tmp/hunits-shots (ANJIAN_SHOTS_DIR overrides)
+for a person to look at.
 
 Run: .venv/bin/python -m pytest -m browser anjian/hazchem/tests/test_browser_units.py
 """
@@ -18,6 +20,9 @@ import pytest
 from anjian.core.testing.personas import PASSWORD
 from anjian.hazchem.models import HazardUnit, MajorHazard
 from anjian.hazchem.tests.units_support import seed_catalogue
+from anjian.regions.services import load_approximate_outlines
+from anjian.risk import services_colours
+from anjian.risk.models import EnterpriseColour
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +61,12 @@ def login(page, base: str, username: str) -> None:
 
 def test_an_enterprise_adds_a_chlorine_and_ammonia_tank_farm(live_server, browse, personas):
     seed_catalogue()
+    load_approximate_outlines()
     enterprise = personas.enterprise_a
+    enterprise.latitude, enterprise.longitude = "23.030000", "113.760000"
+    enterprise.save()
+    services_colours.recompute_all()
+    assert EnterpriseColour.objects.get(enterprise=enterprise).dynamic == "blue"
     base = live_server.url
     desk = browse(DESKTOP)
     login(desk, base, personas.enterprise_a_user.username)
@@ -98,4 +108,16 @@ def test_an_enterprise_adds_a_chlorine_and_ammonia_tank_farm(live_server, browse
     badge = desk.get_by_test_id("enterprise-major-hazard")
     assert "重大危险源" in badge.inner_text() and "三级" in badge.inner_text()
     assert "液氯液氨罐区" in desk.get_by_test_id("enterprise-units").inner_text()
+    colour = desk.get_by_test_id("enterprise-colour").inner_text()
+    assert "较大风险（橙）" in colour, colour
+    assert "三级危险化学品重大危险源" in desk.get_by_test_id("colour-reasons").inner_text()
     shot(desk, "enterprise-desktop")
+
+    town = browse(DESKTOP)
+    login(town, base, personas.town_a_supervisor.username)
+    town.goto(f"{base}/risk/map/?region={personas.town_a.code}")
+    town.wait_for_load_state("networkidle")
+    town.locator("#colour-map-status").filter(has_text="显示 1 个单位").wait_for()
+    points = town.request.get(f"{base}/risk/map/points.json?region={personas.town_a.code}").json()
+    assert [point[2:] for point in points["points"]] == [[enterprise.pk, enterprise.name, "orange"]]
+    shot(town, "risk-map-desktop")
