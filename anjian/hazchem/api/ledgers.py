@@ -53,7 +53,8 @@ class StockMovementSerializer(ServiceModelSerializer):
                                      help_text=_("数量，按 quantity_unit 计；冲销时可不填。"))
     quantity_unit = serializers.ChoiceField(choices=MASS_UNITS, write_only=True, default="t",
                                             help_text=_("t（吨）或 kg（千克），换算为吨保存。"))
-    recorded_by = serializers.StringRelatedField(read_only=True)
+    # Null for lines the platform wrote itself (the demo's opening stock).
+    recorded_by = serializers.StringRelatedField(read_only=True, allow_null=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     chemical_name = serializers.CharField(source="chemical.name", read_only=True)
 
