@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.forms import ServiceModelForm
-from anjian.hazchem.models import Chemical
+from anjian.hazchem.models import Chemical, KeyProcess
 from anjian.hazchem.services import clean_hazard_symbols, symbol_codes
 
 
@@ -34,8 +34,11 @@ class ChemicalForm(ServiceModelForm):
 
     class Meta:
         model = Chemical
-        fields = ["hazard_symbols", "notes"]
+        fields = ["hazard_symbols", "key_supervised_source", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"key_supervised_source": _(
+            "本品列入重点监管的危险化学品名录、而系统所载名录缺少该行时（如2013年第二批），填写依据（文件名称、文号、"
+            "序号），即标为重点监管；清空则恢复为所载名录的结果。")}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -48,3 +51,18 @@ class ChemicalForm(ServiceModelForm):
             return clean_hazard_symbols(symbols_from_lines(self.cleaned_data["hazard_symbols"]))
         except ValidationError as error:
             raise ValidationError(error.message_dict["hazard_symbols"]) from error
+
+
+class KeyProcessForm(ServiceModelForm):
+    """典型工艺 and 重点监控工艺参数 of a 重点监管危险化工工艺, with the document they come from (issue 9 item 1)."""
+
+    class Meta:
+        model = KeyProcess
+        fields = ["typical_processes", "key_monitoring_parameters", "details_source"]
+        widgets = {"typical_processes": forms.Textarea(attrs={"rows": 4}),
+                   "key_monitoring_parameters": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"details_source": _("如《首批重点监管的危险化工工艺安全控制要求、重点监控参数及推荐的控制方案》"
+                                          "（安监总管三〔2009〕116号）附件。")}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)

@@ -25,7 +25,10 @@ KEY_PROCESSES_FILE = "key_supervised_processes.csv"
 # The fields a load owns; anything else on a row (hazard_symbols, notes) belongs to the people who entered it.
 CATALOGUE_FIELDS = ("name", "aliases", "cas", "highly_toxic", "remark", "explosive_precursor",
                     "explosive_precursor_class", "drug_precursor_category", "key_supervised", "qa_flag")
-PROCESS_FIELDS = ("batch", "name", "typical_processes", "key_monitoring_parameters", "note")
+PROCESS_FIELDS = ("batch", "name", "note")
+# The texts the list file may give a process; staff complete them with a source where it gives none, and a load
+# never overwrites what staff entered (a row with a `details_source`).
+PROCESS_DETAILS = ("typical_processes", "key_monitoring_parameters")
 
 # 易制毒（第二类） → 第二类: the category as 《易制毒化学品的分类和品种目录》 names it.
 _DRUG_CATEGORY = re.compile(r"^易制毒（(.+)）$")
@@ -52,6 +55,12 @@ def key_supervised_matchers() -> tuple[set[str], set[str]]:
         numbers.update(split_list(row["cas"]))
         names.update(key_list_names(row))
     return numbers, names
+
+
+def listed_as_key(chemical: Chemical) -> bool:
+    """Whether the packaged 重点监管 list names `chemical` (by CAS, else by name or alias), as the loader matches."""
+    numbers, names = key_supervised_matchers()
+    return bool(set(chemical.cas_numbers) & numbers or {chemical.name, *chemical.alias_list} & names)
 
 
 def catalogue_values(row: dict[str, str], key_numbers: set[str], key_names: set[str]) -> dict[str, Any]:
@@ -81,6 +90,8 @@ def load_catalogue() -> int:
     changed: list[Chemical] = []
     for key, values in wanted.items():
         chemical = stored.get(key)
+        if chemical is not None and chemical.key_supervised_source:
+            values = {**values, "key_supervised": True}  # staff found it in a list the package lacks
         if chemical is None:
             chemical = Chemical(catalogue_number=key[0], sub_row=key[1], **values)
             chemical.refresh_initials()
@@ -104,6 +115,8 @@ def load_key_processes() -> int:
             values = {field: row[field] for field in PROCESS_FIELDS}
             values["batch"] = int(values["batch"])
             stored = KeyProcess.objects.filter(number=int(row["seq"])).first()
+            if stored is None or not stored.details_source:
+                values.update({field: row[field] for field in PROCESS_DETAILS})
             if stored is None:
                 KeyProcess.objects.create(number=int(row["seq"]), **values)
             elif any(getattr(stored, field) != value for field, value in values.items()):

@@ -1,5 +1,6 @@
 """Writes of the chemical catalogue (issue 9 item 1): city staff complete a chemical's hazard symbols (each with its
-source) and notes; the catalogue's own fields come only from `anjian load-reference`."""
+source), its 重点监管 flag where the packaged list is incomplete (with the source) and notes, and a key process's
+details (with the source); the catalogue's own fields come only from `anjian load-reference`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from anjian.core.services import scoped_save
 from anjian.hazchem import grading
-from anjian.hazchem.models import Chemical, HazardUnit
+from anjian.hazchem.models import Chemical, HazardUnit, KeyProcess
+from anjian.hazchem.reference import listed_as_key
 from anjian.standards import gb18218
 
 
@@ -40,10 +42,24 @@ def clean_hazard_symbols(entries: Any) -> list[dict[str, str]]:
     return cleaned
 
 
+def key_process_save(*, actor: Any, process: KeyProcess, reason: str = "") -> KeyProcess:
+    """City staff complete a process's 典型工艺 and 重点监控工艺参数, which the loaded list lacks, naming the document
+    they took them from (issue 9 item 1: "staff complete in the UI with a source per entry"); scoped_save refuses
+    every other field (KeyProcess.editable_fields) and every other role."""
+    process.details_source = process.details_source.strip()
+    if (process.typical_processes.strip() or process.key_monitoring_parameters.strip()) and not process.details_source:
+        raise ValidationError({"details_source": _("请注明典型工艺和重点监控工艺参数的依据（文件名称、文号）。")})
+    return scoped_save(actor=actor, obj=process, reason=reason)
+
+
 def chemical_save(*, actor: Any, chemical: Chemical, reason: str = "") -> Chemical:
     """Save a chemical's hazard symbols and notes; audited as `chemical.update` by scoped_save, which also refuses
     any other field (Chemical.editable_fields) and any role without CHANGE (Chemical.policy)."""
     chemical.hazard_symbols = clean_hazard_symbols(chemical.hazard_symbols)
+    chemical.key_supervised_source = (chemical.key_supervised_source or "").strip()
+    # 重点监管 is the packaged list's, or staff's with the document they found it in (data/SOURCES.md: the list's
+    # second batch is incomplete); a flag is never set or cleared by hand without that.
+    chemical.key_supervised = listed_as_key(chemical) or bool(chemical.key_supervised_source)
     with transaction.atomic():
         saved = scoped_save(actor=actor, obj=chemical, reason=reason)
         # A symbol decides Q (Table 2) and β (Table 4) of a chemical Table 1 does not name: every unit holding it is

@@ -28,6 +28,8 @@ class ChemicalTable(BaseTable):
 
 
 class KeyProcessTable(BaseTable):
+    name = tables.Column(linkify=True)
+
     class Meta(BaseTable.Meta):
         model = KeyProcess
         fields = ("number", "name", "batch", "typical_processes", "key_monitoring_parameters")

@@ -12,6 +12,8 @@ urlpatterns = [
     path("chemicals/<int:pk>/", views.ChemicalDetailView.as_view(), name="chemical_detail"),
     path("chemicals/<int:pk>/edit/", views.ChemicalEditView.as_view(), name="chemical_edit"),
     path("key-processes/", views.KeyProcessListView.as_view(), name="keyprocess_list"),
+    path("key-processes/<int:pk>/", views.KeyProcessDetailView.as_view(), name="keyprocess_detail"),
+    path("key-processes/<int:pk>/edit/", views.KeyProcessEditView.as_view(), name="keyprocess_edit"),
     path("units/", views_units.HazardUnitListView.as_view(), name="hazardunit_list"),
     path("units/import/", views_import_units.UnitImportView.as_view(), name="hazardunit_import"),
     path("units/import/template/", views_import_units.UnitImportTemplateView.as_view(),

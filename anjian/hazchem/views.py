@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from anjian.core.views import ObjectDetailView, ObjectEditView, ObjectListView
 from anjian.hazchem import properties, selectors, services
 from anjian.hazchem.filtersets import ChemicalFilterSet, KeyProcessFilterSet
-from anjian.hazchem.forms import ChemicalForm
+from anjian.hazchem.forms import ChemicalForm, KeyProcessForm
 from anjian.hazchem.models import Chemical, KeyProcess
 from anjian.hazchem.tables import ChemicalTable, KeyProcessTable
 
@@ -46,7 +46,7 @@ class ChemicalDetailView(ChemicalQuerySetMixin, ObjectDetailView):
     template_name = "hazchem/chemical_detail.html"
     detail_fields = ("catalogue_number", "sub_row", "name", "aliases", "cas", "highly_toxic", "remark",
                      "explosive_precursor", "explosive_precursor_class", "drug_precursor_category",
-                     "key_supervised", "notes", "qa_flag")
+                     "key_supervised", "key_supervised_source", "notes", "qa_flag")
 
     def get_extra_context(self, obj: Chemical) -> dict:
         data = properties.data_for(obj.cas_numbers)
@@ -58,6 +58,25 @@ class ChemicalEditView(ChemicalQuerySetMixin, ObjectEditView):
     form_class = ChemicalForm
     service = services.chemical_save
     service_arg = "chemical"
+
+
+class KeyProcessQuerySetMixin:
+    model = KeyProcess
+    url_base = "hazchem:keyprocess"
+
+    def get_queryset(self, action: str) -> QuerySet:
+        return selectors.key_process_list(user=self.request.user, action=action)
+
+
+class KeyProcessDetailView(KeyProcessQuerySetMixin, ObjectDetailView):
+    detail_fields = ("number", "batch", "name", "typical_processes", "key_monitoring_parameters", "details_source",
+                     "note")
+
+
+class KeyProcessEditView(KeyProcessQuerySetMixin, ObjectEditView):
+    form_class = KeyProcessForm
+    service = services.key_process_save
+    service_arg = "process"
 
 
 class KeyProcessListView(ObjectListView):

@@ -30,7 +30,7 @@ from decimal import Decimal
 METHOD = "anjian-enterprise-colour"
 METHOD_VERSION = "1"
 REGION_METHOD = "anjian-region-colour"
-REGION_METHOD_VERSION = "1"
+REGION_METHOD_VERSION = "2"
 
 RED, ORANGE, YELLOW, BLUE = "red", "orange", "yellow", "blue"
 # Most severe last: a colour's index is its severity (安委办〔2016〕11号: 重大 > 较大 > 一般 > 低).
@@ -188,12 +188,13 @@ def grade_enterprise(profile: Profile, facts: Facts) -> Result:
 
 # --- regions ------------------------------------------------------------------------------------------------------
 
-# A region's colour from the mix of its enterprises' dynamic colours. Shares and counts together: a share alone
-# would let a town of 5,000 enterprises hide ten 重大风险 sites; a count alone would paint every large town red.
-RED_SHARE = Decimal("0.05")      # 5 % of the region's enterprises red …
-RED_COUNT = 10                   # … or ten red enterprises: 重大风险 area
-ORANGE_SHARE = Decimal("0.10")   # 10 % red or orange, or any red enterprise at all: 较大风险 area
-YELLOW_SHARE = Decimal("0.20")   # 20 % red, orange or yellow, or any orange enterprise: 一般风险 area
+# A region's colour from the mix of its enterprises' dynamic colours, by shares only. Version 1 also counted (ten
+# red enterprises made a red area, any red an orange one, any orange a yellow one): in a town of 5,000 enterprises
+# that painted every town red on the demo city's map, which then told a regulator nothing. The red and orange
+# enterprises themselves stay visible as the map's points and in the ranking's counts.
+RED_SHARE = Decimal("0.05")      # 5 % of the region's enterprises red: 重大风险 area
+ORANGE_SHARE = Decimal("0.12")   # 12 % red or orange: 较大风险 area
+YELLOW_SHARE = Decimal("0.30")   # 30 % red, orange or yellow: 一般风险 area
 
 
 @dataclass(frozen=True)
@@ -208,10 +209,11 @@ def grade_region(counts: dict[str, int]) -> RegionResult:
     total = red + orange + yellow + counts.get(BLUE, 0)
     if total == 0:
         return RegionResult("", "无在业单位")
-    if red >= RED_COUNT or red >= RED_SHARE * total:
+    if red >= RED_SHARE * total:
         return RegionResult(RED, f"红色单位 {red} 家，占 {red / total:.0%}")
-    if red or red + orange >= ORANGE_SHARE * total:
+    if red + orange >= ORANGE_SHARE * total:
         return RegionResult(ORANGE, f"红、橙色单位 {red + orange} 家，占 {(red + orange) / total:.0%}")
-    if orange or orange + yellow >= YELLOW_SHARE * total:
-        return RegionResult(YELLOW, f"橙、黄色单位 {orange + yellow} 家，占 {(orange + yellow) / total:.0%}")
+    at_least_yellow = red + orange + yellow
+    if at_least_yellow >= YELLOW_SHARE * total:
+        return RegionResult(YELLOW, f"黄色及以上单位 {at_least_yellow} 家，占 {at_least_yellow / total:.0%}")
     return RegionResult(BLUE, f"黄色及以上单位占比不足 {YELLOW_SHARE:.0%}")

@@ -115,6 +115,28 @@ def _results() -> dict[tuple[str, tuple], tuple[str, str, str, str, str]]:
     return results
 
 
+# 镇街 code: the first 9 digits of a 12-digit division code.
+TOWN_CODE_LENGTH = 9
+# Each town's demo assessments lean safer or riskier by a factor drawn in this range: a town's severe results are
+# weighted by factor ** severity (blue 0 … red 3), so the towns of the demo map differ as real ones do (a chemical park
+# beside residential streets) instead of all showing the city's average.
+TOWN_FACTOR = (0.45, 1.75)
+SEVERITY = {"blue": 0, "yellow": 1, "orange": 2, "red": 3}
+
+
+def _town_weights(results: dict, towns: list[str], rng: random.Random) -> dict[str, dict[str, tuple[list, list]]]:
+    """Per method and town: the demo inputs and their weights, leaned by the town's factor."""
+    by_method: dict[str, dict[str, tuple[list, list]]] = {"LEC": {}, "LS": {}}
+    for town in towns:
+        factor = rng.uniform(*TOWN_FACTOR)
+        for method, inputs in (("LEC", LEC_INPUTS), ("LS", LS_INPUTS)):
+            keys = [(method, values) for values, _weight in inputs]
+            leaned = [weight * factor ** SEVERITY[results[key][3]] for key, (_values, weight) in zip(keys, inputs,
+                                                                                                    strict=True)]
+            by_method[method][town] = (keys, leaned)
+    return by_method
+
+
 def generate(*, seed: int, today: dt.date | None = None) -> RiskDemoResult:
     started = time.perf_counter()
     rng = random.Random(seed * 1_000_003 + SEED_SALT)
@@ -122,21 +144,19 @@ def generate(*, seed: int, today: dt.date | None = None) -> RiskDemoResult:
     results = _results()
     result = RiskDemoResult(colours={})
     enterprises = list(Enterprise._base_manager.filter(operating_status=OperatingStatus.OPERATING)
-                       .order_by("pk").values_list("pk", "domain"))
-    chosen = [(pk, domain) for pk, domain in enterprises
+                       .order_by("pk").values_list("pk", "domain", "region__code"))
+    chosen = [(pk, domain, code[:TOWN_CODE_LENGTH]) for pk, domain, code in enterprises
               if domain == SupervisionDomain.HAZARDOUS_CHEMICALS or rng.random() < OTHER_SHARE]
+    weights = _town_weights(results, sorted({town for _pk, _domain, town in chosen}), rng)
     stamp = _stamp()
     units: list[list[Any]] = []
     plans: list[tuple[int, tuple[str, tuple], dt.date]] = []
-    for pk, domain in chosen:
+    for pk, domain, town in chosen:
         catalogue = HAZCHEM_UNITS if domain == SupervisionDomain.HAZARDOUS_CHEMICALS else GENERAL_UNITS
         for name, kind, location, factors, accidents, signs in rng.sample(catalogue, rng.randint(*UNITS)):
-            if rng.random() < 0.5:
-                inputs = rng.choices([i for i, _w in LEC_INPUTS], [w for _i, w in LEC_INPUTS])[0]
-                key = ("LEC", inputs)
-            else:
-                inputs = rng.choices([i for i, _w in LS_INPUTS], [w for _i, w in LS_INPUTS])[0]
-                key = ("LS", inputs)
+            method = "LEC" if rng.random() < 0.5 else "LS"
+            keys, town_weights = weights[method][town]
+            key = rng.choices(keys, town_weights)[0]
             assessed_on = today - dt.timedelta(days=rng.randint(0, 360))
             colour = results[key][3]
             units.append([stamp, stamp, pk, name, kind, location, factors, accidents, rng.choice(LEVELS),

@@ -33,7 +33,7 @@ class ChemicalSerializer(serializers.ModelSerializer):
         model = Chemical
         fields = ["id", "catalogue_number", "sub_row", "name", "aliases", "cas", "cas_numbers", "highly_toxic",
                   "explosive_precursor", "explosive_precursor_class", "drug_precursor_category", "key_supervised",
-                  "pinyin_initials", "hazard_symbols", "notes"]
+                  "key_supervised_source", "pinyin_initials", "hazard_symbols", "notes"]
 
 
 class PhysicalPropertySerializer(serializers.Serializer):
@@ -99,7 +99,8 @@ class ChemicalViewSet(ScopedReadOnlyViewSet):
 class KeyProcessSerializer(serializers.ModelSerializer):
     class Meta:
         model = KeyProcess
-        fields = ["id", "batch", "number", "name", "typical_processes", "key_monitoring_parameters", "note"]
+        fields = ["id", "batch", "number", "name", "typical_processes", "key_monitoring_parameters", "details_source",
+                  "note"]
 
 
 class KeyProcessViewSet(ScopedReadOnlyViewSet):

@@ -40,6 +40,13 @@ def split_list(text: str | None) -> list[str]:
     return [part for part in (text or "").split(LIST_SEPARATOR) if part]
 
 
+# What city staff complete on a chemical (the catalogue's own fields are the official text). `key_supervised` follows
+# `key_supervised_source` in the service.
+STAFF_CHEMICAL_FIELDS = ("hazard_symbols", "notes", "key_supervised", "key_supervised_source")
+# What city staff complete on a key process: the list gives names only (data/SOURCES.md).
+STAFF_PROCESS_FIELDS = ("typical_processes", "key_monitoring_parameters", "details_source")
+
+
 class Chemical(ScopedModel):
     """One row of the 危险化学品目录（2015版）. Entries with several rows under one 序号 (concentration variants,
     苯酚 / 苯酚溶液) are one row each, told apart by `sub_row`."""
@@ -59,6 +66,9 @@ class Chemical(ScopedModel):
     drug_precursor_category = models.CharField(_("易制毒类别"), max_length=20, blank=True, db_index=True)
     # 重点监管的危险化学品名录 (2011 batch 1; batch 2 partly, see data/SOURCES.md).
     key_supervised = models.BooleanField(_("重点监管"), default=False, db_index=True)
+    # Where staff found a chemical of the list's rows the package lacks (the 2013 second batch's rows 3–14, see
+    # data/SOURCES.md): filling it marks the chemical 重点监管; the loader never clears a flag that has a source.
+    key_supervised_source = models.CharField(_("重点监管补录依据"), max_length=300, blank=True)
     # Initials of the name and of each alias (氯乙烯 → lyx), ;-joined; kept at load and save time for search.
     pinyin_initials = models.CharField(_("拼音首字母"), max_length=500, blank=True, db_index=True)
     # GB 18218-2018 Table 2 symbols (J1…W11) entered by staff where Table 1 does not name the chemical, each with
@@ -71,8 +81,8 @@ class Chemical(ScopedModel):
     policy: ClassVar[dict[str, frozenset[str]]] = catalogue_policy(CHANGE)
     # The catalogue's own fields are the official text; staff complete only what it lacks.
     editable_fields: ClassVar[dict[str, frozenset[str]]] = {
-        Role.CITY_ADMIN: frozenset({"hazard_symbols", "notes"}),
-        Role.CITY_SUPERVISOR: frozenset({"hazard_symbols", "notes"}),
+        Role.CITY_ADMIN: frozenset(STAFF_CHEMICAL_FIELDS),
+        Role.CITY_SUPERVISOR: frozenset(STAFF_CHEMICAL_FIELDS),
     }
     history = HistoricalRecords(excluded_fields=["created", "updated", "pinyin_initials"])
 
@@ -120,9 +130,16 @@ class KeyProcess(ScopedModel):
     typical_processes = models.TextField(_("典型工艺"), blank=True)
     key_monitoring_parameters = models.TextField(_("重点监控工艺参数"), blank=True)
     note = models.CharField(_("说明"), max_length=300, blank=True)
+    # The document staff took the two texts above from (the loaded list gives names only).
+    details_source = models.CharField(_("工艺说明依据"), max_length=300, blank=True)
 
     scope: ClassVar[Scope] = Scope(shared=True)
-    policy: ClassVar[dict[str, frozenset[str]]] = catalogue_policy()
+    policy: ClassVar[dict[str, frozenset[str]]] = catalogue_policy(CHANGE)
+    editable_fields: ClassVar[dict[str, frozenset[str]]] = {
+        Role.CITY_ADMIN: frozenset(STAFF_PROCESS_FIELDS),
+        Role.CITY_SUPERVISOR: frozenset(STAFF_PROCESS_FIELDS),
+    }
+    history = HistoricalRecords(excluded_fields=["created", "updated"])
 
     class Meta:
         verbose_name = _("重点监管危险化工工艺")
@@ -131,3 +148,6 @@ class KeyProcess(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("hazchem:keyprocess_detail", args=[self.pk])

@@ -109,3 +109,64 @@ def test_a_symbol_without_source_is_refused_on_the_form(personas, ammonia):
     assert "须注明来源" in page_text(response)
     ammonia.refresh_from_db()
     assert ammonia.hazard_symbols == []
+
+
+@pytest.mark.parametrize("persona", NOT_EDITORS)
+def test_who_must_not_complete_a_key_process(personas, catalogue, persona):
+    process = KeyProcess.objects.get(number=1)
+    client = client_for(getattr(personas, persona))
+    before = snapshot(process)
+    edit = reverse("hazchem:keyprocess_edit", args=[process.pk])
+    assert client.get(reverse("hazchem:keyprocess_detail", args=[process.pk])).status_code == 200
+    assert client.get(edit).status_code == 404
+    assert client.post(edit, {"typical_processes": "伪造", "details_source": "伪造"}).status_code == 404
+    assert snapshot(process) == before
+
+
+def test_city_staff_complete_a_key_process_with_its_source(personas, catalogue):
+    process = KeyProcess.objects.get(number=1)
+    client = client_for(personas.city_supervisor)
+    edit = reverse("hazchem:keyprocess_edit", args=[process.pk])
+    refused = client.post(edit, {"typical_processes": "光气合成双光气、三光气", "key_monitoring_parameters": "",
+                                 "details_source": ""})
+    assert refused.status_code == 200 and "请注明" in page_text(refused)
+    process.refresh_from_db()
+    assert process.typical_processes == ""
+    response = client.post(edit, {"typical_processes": "光气合成双光气、三光气",
+                                  "key_monitoring_parameters": "一氧化碳、氯气含水量；反应釜温度和压力",
+                                  "details_source": "安监总管三〔2009〕116号 附件", "reason": "补录工艺说明"})
+    assert response.status_code == 302
+    process.refresh_from_db()
+    assert process.details_source == "安监总管三〔2009〕116号 附件"
+    assert AuditEvent.objects.filter(action="keyprocess.update").count() == 1
+    # A later load keeps what staff entered.
+    from anjian.hazchem.reference import load_key_processes
+
+    load_key_processes()
+    process.refresh_from_db()
+    assert process.typical_processes == "光气合成双光气、三光气"
+
+
+def test_a_key_chemical_missing_from_the_list_is_marked_with_its_source(personas, catalogue):
+    from anjian.hazchem.reference import load_catalogue
+    from anjian.hazchem.services import chemical_save
+
+    methanol = Chemical.objects.get(name="甲醇")
+    barium_nitrate = Chemical.objects.filter(name="硝酸钡").first()
+    assert barium_nitrate is not None and not barium_nitrate.key_supervised
+    barium_nitrate.key_supervised_source = "重点监管的危险化学品名录（2013年完整版）第二批 第X行"
+    chemical_save(actor=personas.city_admin, chemical=barium_nitrate, reason="补录")
+    barium_nitrate.refresh_from_db()
+    assert barium_nitrate.key_supervised
+    load_catalogue()  # a load never clears a flag that has a source
+    barium_nitrate.refresh_from_db()
+    assert barium_nitrate.key_supervised
+    barium_nitrate.key_supervised_source = ""
+    chemical_save(actor=personas.city_admin, chemical=barium_nitrate, reason="撤回")
+    barium_nitrate.refresh_from_db()
+    assert not barium_nitrate.key_supervised
+    # A chemical the packaged list names stays 重点监管 whatever staff do.
+    methanol.key_supervised_source = ""
+    chemical_save(actor=personas.city_admin, chemical=methanol, reason="试图清除")
+    methanol.refresh_from_db()
+    assert methanol.key_supervised

@@ -54,13 +54,14 @@ def test_each_kind_of_fact_raises_one_step():
 @pytest.mark.parametrize(("counts", "colour"), [
     ({}, ""),
     ({BLUE: 100}, BLUE),
-    ({RED: 1, BLUE: 999}, ORANGE),          # any red: 较大风险 area
-    ({RED: 10, BLUE: 5000}, RED),           # ten reds, whatever the share
-    ({RED: 5, BLUE: 95}, RED),              # 5 %
-    ({ORANGE: 10, BLUE: 90}, ORANGE),       # 10 % red or orange
-    ({ORANGE: 1, BLUE: 999}, YELLOW),       # any orange
-    ({YELLOW: 20, BLUE: 80}, YELLOW),       # 20 % yellow or worse
-    ({YELLOW: 19, BLUE: 81}, BLUE),
+    ({RED: 5, BLUE: 95}, RED),              # 5 % red
+    ({RED: 4, BLUE: 96}, BLUE),
+    ({RED: 10, BLUE: 5000}, BLUE),          # shares only (version 2): ten reds in a large town do not paint it red
+    ({RED: 4, ORANGE: 8, BLUE: 88}, ORANGE),  # 12 % red or orange
+    ({ORANGE: 11, BLUE: 89}, BLUE),
+    ({ORANGE: 12, YELLOW: 18, BLUE: 70}, ORANGE),
+    ({ORANGE: 11, YELLOW: 19, BLUE: 70}, YELLOW),  # 30 % yellow or worse
+    ({YELLOW: 29, BLUE: 71}, BLUE),
 ])
 def test_region_colour_from_the_mix(counts, colour):
     assert grade_region(counts).colour == colour
