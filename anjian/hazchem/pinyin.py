@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -19,6 +20,9 @@ def pinyin_of(text: str) -> str:
     return " ".join(lazy_pinyin(without_qualifier(text)))
 
 
+# A load computes the initials of every catalogue name and alias again; remembering them keeps a second load (and the
+# tests' loads) from asking pypinyin for the same 6,000 strings.
+@lru_cache(maxsize=16384)
 def initials_of(text: str) -> str:
     """氯乙烯[稳定的] → lyx; digits and Latin letters are kept (1,2-二氯乙烷 → 12elyw), punctuation is dropped."""
     letters = lazy_pinyin(without_qualifier(text), style=Style.FIRST_LETTER, errors="default")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -37,8 +38,14 @@ _QUALIFIER = re.compile(r"[（(].*?[)）]")
 
 
 def read_rows(filename: str) -> list[dict[str, str]]:
+    return [dict(row) for row in _parsed(filename)]
+
+
+@cache
+def _parsed(filename: str) -> tuple[dict[str, str], ...]:
+    """The packaged files do not change while the process runs: each is parsed once."""
     text = resources.files("anjian.hazchem").joinpath("data", filename).read_text(encoding="utf-8")
-    return list(csv.DictReader(io.StringIO(text)))
+    return tuple(csv.DictReader(io.StringIO(text)))
 
 
 def key_list_names(row: dict[str, str]) -> set[str]:
