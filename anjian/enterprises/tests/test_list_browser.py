@@ -64,7 +64,7 @@ def test_filters_are_searchable_drop_downs_that_survive_htmx_swaps(live_server, 
     expect(options).to_have_text(["工贸-商贸"])
     with page.expect_response(lambda response: "domain=commerce" in response.url):
         options.first.click()
-    page.wait_for_function("document.querySelector('[data-testid=list-total]').textContent.includes('3')")
+    page.wait_for_function("() => document.querySelector('[data-testid=list-total]').textContent.includes('3')")
     assert "domain=commerce" in page.url
     assert page.get_by_test_id("list-total").inner_text() == "共 3 条"
     # The drop-down is still one Tom Select, holding the choice.
@@ -81,9 +81,9 @@ def test_filters_are_searchable_drop_downs_that_survive_htmx_swaps(live_server, 
     page.keyboard.type("机械")
     with page.expect_response(lambda response: "domain=machinery" in response.url):
         page.locator(".ts-dropdown .option:visible", has_text="工贸-机械").first.click()
-    page.wait_for_function("document.querySelector('[data-testid=list-total]').textContent.includes('5')")
+    page.wait_for_function("() => document.querySelector('[data-testid=list-total]').textContent.includes('5')")
     page.go_back()
-    page.wait_for_function("document.querySelector('[data-testid=list-total]').textContent.includes('3')")
+    page.wait_for_function("() => document.querySelector('[data-testid=list-total]').textContent.includes('3')")
     assert page.locator(".ts-wrapper").count() == 2
     items = page.locator("#id_domain + .ts-wrapper .item")
     expect(items).to_have_count(1)

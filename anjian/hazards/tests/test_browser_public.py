@@ -88,15 +88,17 @@ def test_a_citizen_reports_and_follows_it(live_server, browse, personas, tmp_pat
     phone.wait_for_load_state()
     assert phone.locator("h1").inner_text().strip().endswith("安全隐患举报")
     phone.select_option("#id_town", p.town_a.code)
+    # Functions, not bare expressions: Playwright evaluates a bare expression with eval() once it has to poll, and the
+    # site's CSP (no 'unsafe-eval') refuses that; it showed when two workers made the options load slowly.
     phone.wait_for_function(
-        "document.querySelectorAll('#id_village option').length > 1", timeout=10_000)
+        "() => document.querySelectorAll('#id_village option').length > 1", timeout=10_000)
     phone.select_option("#id_village", p.village_a.code)
     phone.fill("#id_place", "工业路8号后门")
     # The map pin (issue 8 item 6): a tap on the offline map drops it and fills the hidden coordinates.
     pin_map = phone.locator("#report-pin-map")
     pin_map.scroll_into_view_if_needed()
     assert phone.locator("[data-testid=report-pin]").is_visible()
-    phone.wait_for_function("document.querySelectorAll('#report-pin-map path.leaflet-interactive, "
+    phone.wait_for_function("() => document.querySelectorAll('#report-pin-map path.leaflet-interactive, "
                             "#report-pin-map svg path').length > 0", timeout=10_000)
     box = pin_map.bounding_box()
     pin_map.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
