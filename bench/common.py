@@ -53,6 +53,7 @@ def add_backend_arguments(parser: argparse.ArgumentParser, *, default_postgres: 
     """The options every benchmark that runs on SQLite and PostgreSQL takes."""
     parser.add_argument("--fresh", action="store_true", help=fresh_help)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgres-only", action="store_true")
     parser.add_argument("--postgres-url", default=os.environ.get("ANJIAN_BENCH_DATABASE_URL", default_postgres))
 
 
@@ -63,7 +64,9 @@ def backends(args: argparse.Namespace, data_dir: Path) -> list[tuple[str, dict]]
         shutil.rmtree(data_dir, ignore_errors=True)
     base = {**os.environ, "ANJIAN_LOG_LEVEL": "ERROR"}
     base.pop("ANJIAN_DATABASE_URL", None)
-    found = [("SQLite", {**base, "ANJIAN_DATA_DIR": str(data_dir / "sqlite")})]
+    found = []
+    if not getattr(args, "postgres_only", False):
+        found.append(("SQLite", {**base, "ANJIAN_DATA_DIR": str(data_dir / "sqlite")}))
     if not args.sqlite_only and postgres_ready(args.postgres_url):
         found.append(
             (

@@ -45,6 +45,9 @@ COUNTED_STATUSES = (OperatingStatus.OPERATING, OperatingStatus.SUSPENDED)
 CHUNK = 2_000  # ids per IN (...) list when reading one part of the city (below SQLite's parameter limit)
 ENTERPRISE_FIELDS = ("id", "name", "domain", "region_id", "region__code", "operating_status", "major_hazard",
                      "major_hazard_level", "key_process", "key_chemical", "dust_explosion", "ammonia_refrigeration")
+# The enterprise's own fields that method.Profile reads (with the units' and hazards' aggregates, the whole input).
+PROFILE_FIELDS = ("major_hazard", "major_hazard_level", "key_process", "key_chemical", "dust_explosion",
+                  "ammonia_refrigeration")
 STORED_FIELDS = ["inherent", "dynamic", "reasons", "inputs", "method", "method_version", "computed_at"]
 REGION_FIELDS = ["colour", "red", "orange", "yellow", "blue", "reason", "method", "method_version", "computed_at"]
 
@@ -155,17 +158,27 @@ def _recompute_enterprises(rows: list[dict[str, Any]], ids: list[int] | None, *,
     refreshed: list[EnterpriseColour] = []
     changed: list[tuple[EnterpriseColour, dict[str, Any], tuple[str, str]]] = []
     dynamic: dict[int, str] = {}
+    # The grading is a function of its inputs, and a city has few distinct ones (a few thousand among 200,000
+    # enterprises): each is graded, described and its reasons built once, and rows share them (bulk.py then
+    # encodes each shared reasons list once).
+    graded: dict[tuple[Any, ...], tuple[str, method.Result, list[dict[str, str]]]] = {}
     for row in rows:
-        profile, facts = _inputs(row, worst, assessed, major, overdue)
-        inputs = method.inputs_text(profile, facts)
-        current = stored.get(row["id"])
+        pk = row["id"]
+        key = (worst.get(pk, ""), assessed.get(pk, 0), major[pk], overdue[pk],
+               *(row[name] for name in PROFILE_FIELDS))
+        hit = graded.get(key)
+        if hit is None:
+            profile, facts = _inputs(row, worst, assessed, major, overdue)
+            result = method.grade_enterprise(profile, facts)
+            hit = graded[key] = (method.inputs_text(profile, facts), result, result.reasons_as_dicts())
+        inputs, result, reasons = hit
+        current = stored.get(pk)
         if current is not None and current[3] == inputs and (current[4], current[5]) == version:
-            dynamic[row["id"]] = current[2]
+            dynamic[pk] = current[2]
             continue
-        result = method.grade_enterprise(profile, facts)
-        dynamic[row["id"]] = result.dynamic
-        values = {"enterprise_id": row["id"], "inherent": result.inherent, "dynamic": result.dynamic,
-                  "reasons": result.reasons_as_dicts(), "inputs": inputs, "method": method.METHOD,
+        dynamic[pk] = result.dynamic
+        values = {"enterprise_id": pk, "inherent": result.inherent, "dynamic": result.dynamic,
+                  "reasons": reasons, "inputs": inputs, "method": method.METHOD,
                   "method_version": method.METHOD_VERSION, "computed_at": now, "changed_at": now, "created": now,
                   "updated": now}
         if current is None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import json
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from anjian.core import importing
@@ -101,3 +103,33 @@ def test_the_import_pauses_the_collector_and_gives_it_back():
         assert not gc.isenabled(), "a collector the caller paused stays paused"
     finally:
         gc.enable()
+
+
+def test_json_shared_by_many_rows_is_stored_for_each_row_as_the_orm_stores_it(personas):
+    """anjian.core.bulk encodes a JSON value shared by several rows once (the colours' reasons, issue 9 item 5); every
+    row must still hold the value itself, on PostgreSQL as JSON and not as a string of it, after an UPDATE too."""
+    from anjian.core.bulk import insert_values, update_fields
+    from anjian.core.models import AuditEvent
+
+    shared = {"reasons": [{"code": "worst_unit", "text": "最高为橙色"}]}
+    equal_but_separate = {"reasons": [{"code": "worst_unit", "text": "最高为橙色"}]}
+    names = ("occurred_at", "action", "content_type", "object_id", "object_repr", "region_code", "domain", "reason",
+             "data")
+    fields = [AuditEvent._meta.get_field(name) for name in names]
+    content_type = ContentType.objects.get_for_model(Enterprise)
+    now = dt.datetime.now(dt.UTC)
+    values = [shared, shared, equal_but_separate, {}, []]
+    insert_values(AuditEvent, fields, [[now, "bulk.json", content_type.pk, str(n), "x", "", "", "", value]
+                                       for n, value in enumerate(values)])
+    stored = list(AuditEvent.objects.filter(action="bulk.json").order_by("object_id"))
+    assert [event.data for event in stored] == [shared, shared, shared, {}, []]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT data FROM core_auditevent WHERE action = 'bulk.json' AND object_id = '0'")
+        raw = cursor.fetchone()[0]
+    assert (raw if isinstance(raw, dict) else json.loads(raw)) == shared  # an object, not a string holding one
+
+    changed = {"reasons": []}
+    for event in stored:
+        event.data = changed
+    update_fields(AuditEvent, stored, ["data"])
+    assert [event.data for event in AuditEvent.objects.filter(action="bulk.json")] == [changed] * 5
