@@ -54,6 +54,17 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class StartPanel:
+    """A section of the 开始自查 page (hazards, issue 8 item 2): `context(request)` answers the template's context, or
+    None when the section has nothing for this user. Other apps put their own periodic checks there (issue 9 item 4:
+    the risk app's control-measure check items), so an enterprise finds everything due in one place."""
+
+    template: str
+    context: Any
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class ReferenceLoader:
     """Loads one kind of packaged reference data; `load()` answers how many rows it loaded."""
 
@@ -89,6 +100,7 @@ class Registry:
     nav: list[NavEntry] = field(default_factory=list)
     api_routes: list[ApiRoute] = field(default_factory=list)
     panels: list[Panel] = field(default_factory=list)
+    start_panels: list[StartPanel] = field(default_factory=list)
     reference_loaders: list[ReferenceLoader] = field(default_factory=list)
     demo_generators: list[DemoGenerator] = field(default_factory=list)
 
@@ -100,6 +112,7 @@ class Registry:
         self.nav.extend(config.nav)
         self.api_routes.extend(config.api)
         self.panels.extend(config.enterprise_panels)
+        self.start_panels.extend(config.self_inspection_panels)
         self.reference_loaders.extend(config.reference)
         self.demo_generators.extend(config.demo)
 
@@ -126,6 +139,9 @@ class Registry:
     def enterprise_panels(self) -> list[tuple[str, Callable[..., dict[str, Any] | None]]]:
         return [(panel.template, _load(panel.context)) for panel in sorted(self.panels, key=lambda p: p.order)]
 
+    def self_inspection_panels(self) -> list[tuple[str, Callable[..., dict[str, Any] | None]]]:
+        return [(panel.template, _load(panel.context)) for panel in sorted(self.start_panels, key=lambda p: p.order)]
+
     def loaders(self) -> list[tuple[str, Callable[[], int]]]:
         return [(loader.label, _load(loader.load)) for loader in self.reference_loaders]
 
@@ -137,6 +153,17 @@ class Registry:
 
 
 registry = Registry()
+
+
+def drawn_panels(panels: list[tuple[str, Callable[..., dict[str, Any] | None]]], *args: Any) -> list[dict[str, Any]]:
+    """The panels (template, context function) that have something to show: each as {"template", "context"} for
+    the page's `{% include panel.template with panel=panel.context %}`."""
+    drawn = []
+    for template, context in panels:
+        data = context(*args)
+        if data is not None:
+            drawn.append({"template": template, "context": data})
+    return drawn
 
 
 class ModuleConfig(AppConfig):
@@ -156,6 +183,7 @@ class ModuleConfig(AppConfig):
     nav: Sequence[NavEntry] = ()
     api: Sequence[ApiRoute] = ()
     enterprise_panels: Sequence[Panel] = ()
+    self_inspection_panels: Sequence[StartPanel] = ()
     reference: Sequence[ReferenceLoader] = ()
     demo: Sequence[DemoGenerator] = ()
 

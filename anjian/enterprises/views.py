@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from anjian.core.privacy import mask_phone
-from anjian.core.registry import registry
+from anjian.core.registry import drawn_panels, registry
 from anjian.core.scope import CHANGE, DELETE, EXPORT, VIEW, allows, can_add, jurisdiction_of
 from anjian.core.views import FastSelect, ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 from anjian.enterprises import importing, selectors, services
@@ -147,12 +147,7 @@ class EnterpriseDetailView(ObjectDetailView):
 def enterprise_panels(request, enterprise: Enterprise) -> list[dict[str, Any]]:
     """The sections other apps register for the enterprise page (anjian.core.registry), those with something to
     show this user."""
-    panels = []
-    for template, context in registry.enterprise_panels():
-        data = context(request, enterprise)
-        if data is not None:
-            panels.append({"template": template, "context": data})
-    return panels
+    return drawn_panels(registry.enterprise_panels(), request, enterprise)
 
 
 def _cell(record, field) -> Any:

@@ -19,6 +19,7 @@ from django.views import View
 from anjian.accounts.roles import Role
 from anjian.core.attachments import attachments_of
 from anjian.core.errors import SERVICE_ERRORS, answer_for
+from anjian.core.registry import drawn_panels, registry
 from anjian.core.scope import CHANGE, DELETE, VIEW, allows, can_add
 from anjian.core.views import ObjectActionView, ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 from anjian.enterprises.models import Enterprise
@@ -420,7 +421,10 @@ class SelfInspectionFillView(View):
             domain = Enterprise.objects.filter(pk=user.enterprise_id).values_list("domain", flat=True).first() or ""
             checklists = list(selectors.published_checklists(user=user).filter(Q(domain="") | Q(domain=domain))
                               .order_by("criteria", "code"))
-        return render(request, "hazards/selfinspection_start.html", {"rows": rows, "checklists": checklists})
+        # Other apps' periodic checks (anjian.core.registry.StartPanel), those with something for this user.
+        panels = drawn_panels(registry.self_inspection_panels(), request)
+        return render(request, "hazards/selfinspection_start.html",
+                      {"rows": rows, "checklists": checklists, "panels": panels})
 
 
 def enterprise_panel(request: Any, enterprise: Enterprise) -> dict[str, Any] | None:

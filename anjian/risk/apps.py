@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.registry import ApiRoute, DemoGenerator, ModuleConfig, NavEntry, Panel
+from anjian.core.registry import ApiRoute, DemoGenerator, ModuleConfig, NavEntry, Panel, StartPanel
 
 
 class RiskConfig(ModuleConfig):
@@ -35,6 +35,8 @@ class RiskConfig(ModuleConfig):
         Panel("risk/colour_panel.html", "anjian.risk.views_colours.enterprise_panel", order=29),
         Panel("risk/enterprise_panel_risk.html", "anjian.risk.views.enterprise_panel", order=31),
     )
+    # Issue 9 item 4: the control measures' check items are due with the enterprise's self-inspections.
+    self_inspection_panels = (StartPanel("risk/selfinspection_panel.html", "anjian.risk.views.self_inspection_panel"),)
     demo = (
         DemoGenerator(_("风险点与风险评估"), "anjian.risk.demo.generate_for_demo"),
         # After every other generator (hazards, risk units, major hazards): the colours read what they wrote.

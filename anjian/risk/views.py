@@ -48,6 +48,7 @@ from anjian.risk.tables import (
 
 # The enterprise page lists this many of its units, then links to the list.
 PANEL_UNITS = 10
+PANEL_CHECKS = 10  # check items listed on the 开始自查 page; the rest behind 全部
 
 
 # ---- risk units ---------------------------------------------------------------------------------------------------
@@ -314,3 +315,14 @@ def enterprise_panel(request: Any, enterprise: Any) -> dict[str, Any] | None:
         "add_url": (reverse("risk:riskunit_add") + f"?enterprise={enterprise.pk}"
                     if allows(user, ADD, RiskUnit(enterprise=enterprise)) else None),
     }
+
+
+def self_inspection_panel(request: Any) -> dict[str, Any] | None:
+    """The 开始自查 page's 管控措施检查项 section (issue 9 item 4: risk control feeds the self-inspection): the
+    measures whose check is due this period, for who records checks; none when no measure in reach has a cycle."""
+    user = request.user
+    if not can_add(user, MeasureCheck) or not ControlMeasure.objects.restrict(user, VIEW).exclude(
+            check_cycle="").exists():
+        return None
+    due = selectors.check_items_due(user=user)
+    return {"items": list(due[:PANEL_CHECKS]), "count": due.count(), "list_url": reverse("risk:check_items")}

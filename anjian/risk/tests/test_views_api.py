@@ -11,6 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from anjian.accounts.models import User
+from anjian.accounts.roles import Role
 from anjian.core import importing as core_importing
 from anjian.core.testing.matrix import client_for, page_text
 from anjian.hazards.models import Hazard
@@ -55,12 +57,21 @@ def test_the_enterprise_keeps_assesses_and_prints_a_unit(personas):
     assert b"FontFile3" in card.content or b"FontFile2" in card.content
 
     assert "报警仪显示正常" in page_text(client.get(reverse("risk:check_items")))
+    # The check item is due with the enterprise's self-inspections too (the 开始自查 page), not only on its own list.
+    start = page_text(client.get(reverse("hazards:selfinspection_add")))
+    assert "管控检查项" in start and "报警仪显示正常" in start
+    enterprise_b_user = User.objects.create_user("enterprise_b_user", role=Role.ENTERPRISE_USER,
+                                                 enterprise=personas.enterprise_b)
+    for other in (enterprise_b_user, personas.grid_worker_a):
+        assert "报警仪显示正常" not in page_text(client_for(other).get(reverse("hazards:selfinspection_add")))
     response = client.post(reverse("risk:controlmeasure_check", args=[measure.pk]),
                            {"result": "fail", "note": "报警仪无显示"})
     assert response.status_code == 302
     hazard = Hazard.objects.get()
     assert "报警仪无显示" in hazard.description and hazard.enterprise == personas.enterprise_a
     assert "报警仪显示正常" not in page_text(client.get(reverse("risk:check_items")))
+    start = page_text(client.get(reverse("hazards:selfinspection_add")))
+    assert "报警仪显示正常" not in start and "本周期的管控措施均已检查" in start
 
 
 def test_the_api_assesses_and_refuses_bad_values_in_chinese(personas):
