@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -37,6 +39,8 @@ _PLACES = Decimal("0.0001")
 # Sent inside the transaction whenever an enterprise's 重大危险源 flag or level moved (follow_enterprise), with
 # `enterprise_id`; the risk app (a higher layer) recomputes the enterprise's colour on it (issue 9 item 5).
 major_hazard_changed = Signal()
+# Inside `followers_told_once()`: the enterprises whose flag or level moved, told at its end in one signal.
+_moved_enterprises: ContextVar[set[int] | None] = ContextVar("moved_enterprises", default=None)
 # Which quantity a row used: the unit's design maximum (GB 18218-2018 4.2.2) or a larger stock from the ledger.
 BASIS_MAXIMUM = "maximum"
 BASIS_STOCK = "stock"
@@ -247,8 +251,28 @@ def follow_enterprise(enterprise_id: int, *, actor: Any = None) -> bool:
     enterprise.major_hazard, enterprise.major_hazard_level = is_major, level
     audit.record(actor=actor, action="enterprise.major_hazard_follow", obj=enterprise,
                  data={"before": before, "after": {"major_hazard": is_major, "major_hazard_level": level}})
-    major_hazard_changed.send(sender=Enterprise, enterprise_id=enterprise_id, actor=actor)
+    moved = _moved_enterprises.get()
+    if moved is not None:
+        moved.add(enterprise_id)
+    else:
+        major_hazard_changed.send(sender=Enterprise, enterprise_id=enterprise_id, actor=actor)
     return True
+
+
+@contextmanager
+def followers_told_once(*, actor: Any = None) -> Iterator[None]:
+    """Within it, units saved one by one (an import of many units) do not tell the colours of each enterprise
+    whose 重大危险源 flag or level moved at once: at the end, `major_hazards_regraded` names them all in one signal
+    (the risk app then grades them and their villages and towns once: at city scale a colour per unit cost more
+    than the unit itself). Use it inside the caller's transaction; when the block fails nobody is told."""
+    moved: set[int] = set()
+    token = _moved_enterprises.set(moved)
+    try:
+        yield
+    finally:
+        _moved_enterprises.reset(token)
+    if moved:
+        major_hazards_regraded.send(sender=Enterprise, enterprise_ids=sorted(moved), actor=actor)
 
 
 def regrade(unit: HazardUnit, *, actor: Any = None, now: dt.datetime | None = None) -> Change:

@@ -11,7 +11,7 @@ audited, graded and registered exactly as on its page. A unit in the file gets e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy
 from anjian.core.importing import ImportFileError, cell_text, check_upload, normalize_header, read_table
 from anjian.core.scope import CHANGE, VIEW, can_add
 from anjian.enterprises.models import Enterprise
-from anjian.hazchem.models import HazardUnit, UnitKind
-from anjian.hazchem.services_units import clean_chemical, hazard_unit_save
+from anjian.hazchem.grading import followers_told_once
+from anjian.hazchem.models import Chemical, HazardUnit, UnitKind
+from anjian.hazchem.services_units import ChemicalInput, clean_chemical, hazard_unit_save, resolve_chemical
 
 IMPORT_REASON = "批量导入"
 # (label, key) of each column; the first five are required.
@@ -62,7 +63,7 @@ class PlannedUnit:
     location: str
     exposed_people: int
     rows: list[int] = field(default_factory=list)
-    chemicals: list[dict[str, Any]] = field(default_factory=list)
+    chemicals: list[ChemicalInput] = field(default_factory=list)
     existing: HazardUnit | None = None
 
 
@@ -104,6 +105,25 @@ def _label(key: str) -> str:
     return next(str(label) for label, name in COLUMNS if name == key)
 
 
+def _remembering(resolve: Callable[[str], Chemical]) -> Callable[[str], Chemical]:
+    """`resolve` asked once per distinct name in a file (its answer or its refusal kept): a file names the same few
+    chemicals on thousands of rows, and each search reads the catalogue."""
+    answers: dict[str, Chemical | ValidationError] = {}
+
+    def remembered(text: str) -> Chemical:
+        if text not in answers:
+            try:
+                answers[text] = resolve(text)
+            except ValidationError as refused:
+                answers[text] = refused
+        answer = answers[text]
+        if isinstance(answer, ValidationError):
+            raise ValidationError(answer.messages, code=answer.code)
+        return answer
+
+    return remembered
+
+
 def plan(*, actor: Any, handle: BinaryIO, extension: str) -> UnitImportResult:
     """Check every row of the file; nothing is written."""
     table = read_table(handle, extension)
@@ -119,6 +139,7 @@ def plan(*, actor: Any, handle: BinaryIO, extension: str) -> UnitImportResult:
                    for enterprise in Enterprise.objects.restrict(actor, VIEW).filter(uscc__in=usccs)
                    .select_related("region")}
     planned: dict[tuple[int, str], PlannedUnit] = {}
+    resolve = _remembering(resolve_chemical)
     for number, row in parsed:
         def error(key: str, message: str, *, number: int = number) -> None:
             result.errors.append(UnitRowError(number, _label(key), message))
@@ -161,13 +182,13 @@ def plan(*, actor: Any, handle: BinaryIO, extension: str) -> UnitImportResult:
                                  "beta": row.get("beta"), "assessor_source": row.get("assessor_source", "")}
         entry["max_quantity_kg" if quantity_unit == "kg" else "max_quantity_t"] = row["quantity"]
         try:
-            clean_chemical(entry)
+            cleaned = clean_chemical(entry, resolve=resolve)
         except ValidationError as refused:
             for message in refused.messages:
                 error("chemical", message)
             continue
         unit.rows.append(number)
-        unit.chemicals.append(entry)
+        unit.chemicals.append(cleaned)
     stored = {(unit.enterprise_id, unit.name): unit for unit in HazardUnit.objects.restrict(actor, VIEW).filter(
         enterprise_id__in={key[0] for key in planned}, name__in={key[1] for key in planned})}
     changeable = set(HazardUnit.objects.restrict(actor, CHANGE).filter(
@@ -193,7 +214,7 @@ def run(*, actor: Any, upload: Any, commit: bool) -> UnitImportResult:
     if not commit or result.errors:
         return result
     try:
-        with transaction.atomic():
+        with transaction.atomic(), followers_told_once(actor=actor):
             for unit in result.units:
                 target = unit.existing or HazardUnit(enterprise=unit.enterprise, name=unit.name)
                 target.kind, target.location, target.exposed_people = unit.kind, unit.location, unit.exposed_people

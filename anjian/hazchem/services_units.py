@@ -10,7 +10,7 @@ Chinese ValidationError naming the row and changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -113,8 +113,10 @@ def resolve_chemical(text: str) -> Chemical:
         "name": query[:40], "candidates": candidates}, code="ambiguous_chemical")
 
 
-def clean_chemical(entry: Mapping[str, Any]) -> ChemicalInput:
-    """One chemical of a unit from the API's, the form's or the import's dictionary (see INPUT_KEYS)."""
+def clean_chemical(entry: Mapping[str, Any], *,
+                   resolve: Callable[[str], Chemical] | None = None) -> ChemicalInput:
+    """One chemical of a unit from the API's, the form's or the import's dictionary (see INPUT_KEYS). `resolve`
+    finds a name or CAS in the catalogue (default resolve_chemical; the import remembers its answers)."""
     if not isinstance(entry, Mapping):
         raise ValidationError(_("每种危险化学品应为一个对象。"))
     unknown = sorted(set(entry) - INPUT_KEYS)
@@ -144,7 +146,7 @@ def clean_chemical(entry: Mapping[str, Any]) -> ChemicalInput:
             raise ValidationError(message) from None
     elif name or cas:
         try:
-            chemical = resolve_chemical(name or cas)
+            chemical = (resolve or resolve_chemical)(name or cas)
         except ValidationError:
             # Outside the catalogue only with an assessor's Q (GB 18218-2018 4.1.2: Q by the hazard category the
             # assessor determined) and a name to show; anything else keeps the catalogue's answer.

@@ -78,3 +78,39 @@ def test_readers_may_not_import_and_a_bad_file_is_refused(world):
     assert response.status_code == 200 and not HazardUnit.objects.exists()
     template = client_for(world.town_a_supervisor).get(reverse("hazchem:hazardunit_import_template"))
     assert template.status_code == 200
+
+
+def test_an_import_tells_the_colours_once_for_all_its_enterprises(world):
+    """The units of a file are saved one by one, but the enterprises whose 重大危险源 level moved are named in one
+    `major_hazards_regraded` at the end (their colours graded in one batch), not one `major_hazard_changed` each; the
+    colours still follow in the same request. A name the catalogue lacks is refused on every row that uses it."""
+    from anjian.hazchem import importing_units
+    from anjian.hazchem.grading import major_hazard_changed, major_hazards_regraded
+    from anjian.risk.models import EnterpriseColour
+
+    one_by_one, at_once = [], []
+
+    def heard_one(sender, enterprise_id, **kwargs):
+        one_by_one.append(enterprise_id)
+
+    def heard_all(sender, enterprise_ids, **kwargs):
+        at_once.append(sorted(enterprise_ids))
+
+    major_hazard_changed.connect(heard_one)
+    major_hazards_regraded.connect(heard_all)
+    try:
+        rows = [row(uscc, "液氯罐区", "液氯", 300) for uscc in (world.enterprise_a.uscc, world.enterprise_b.uscc)]
+        result = importing_units.run(actor=world.city_admin, upload=workbook(rows), commit=True)
+    finally:
+        major_hazard_changed.disconnect(heard_one)
+        major_hazards_regraded.disconnect(heard_all)
+    assert result.committed and result.created == 2
+    assert one_by_one == [] and at_once == [sorted([world.enterprise_a.pk, world.enterprise_b.pk])]
+    # 300 t of chlorine, 120 people: S = 60, R = 480, 一级: red (colour_method's floor for levels 1 and 2).
+    assert set(EnterpriseColour.objects.filter(enterprise__in=[world.enterprise_a, world.enterprise_b])
+               .values_list("inherent", flat=True)) == {"red"}
+
+    unknown = [row(world.enterprise_a.uscc, "罐区", "氯乙稀", 1), row(world.enterprise_a.uscc, "罐区2", "氯乙稀", 2)]
+    refused = importing_units.run(actor=world.city_admin, upload=workbook(unknown), commit=True)
+    assert [error.row for error in refused.errors] == [2, 3]
+    assert all("相近的品名" in error.message for error in refused.errors)

@@ -133,10 +133,10 @@ def test_the_colour_follows_a_bulk_regrade(personas, monkeypatch):
     UnitChemical.objects.create(unit=held, name="氯", max_quantity_t=300)  # S = 60, R = 480: 一级
     regrade_all(HazardUnit.objects.filter(pk=held.pk))
     assert colour_of(enterprise).inherent == "red"
-    # Past FOLLOW_ONE_BY_ONE enterprises, one recompute_all instead of one recompute per enterprise.
+    # Past FOLLOW_IN_BATCH enterprises, one recompute_all instead of a batch read by lists of ids.
     calls = []
     monkeypatch.setattr(services_colours, "recompute_all", lambda **kwargs: calls.append(kwargs))
-    services_colours.follow_major_hazards(None, enterprise_ids=list(range(services_colours.FOLLOW_ONE_BY_ONE + 1)))
+    services_colours.follow_major_hazards(None, enterprise_ids=list(range(services_colours.FOLLOW_IN_BATCH + 1)))
     assert calls == [{}]
 
 
@@ -167,3 +167,23 @@ def test_the_demo_grades_the_city_last(personas):
     labels = [label for label, _generate in registry.generators(after_accounts=True)]
     assert str(labels[-1]) == "企业和区域风险等级"
     assert services_colours.demo_colours(None) == f"企业风险等级 2 家，区域 {RegionColour.objects.count()} 个"
+
+
+def test_a_batch_recompute_grades_places_as_the_whole_city_run_does(personas):
+    """recompute_enterprises (bulk regrades, unit imports) counts each village and town as recompute_all does: a
+    village's own enterprises, a town's own and its villages'; the city is not graded."""
+    on_town = EnterpriseFactory(region=personas.town_a)
+    in_village_b = EnterpriseFactory(region=personas.village_b)
+    services_colours.recompute_all()
+    for enterprise, colour in ((personas.enterprise_a, "red"), (on_town, "orange"), (in_village_b, "yellow")):
+        unit(enterprise, colour)
+    batch = services_colours.recompute_enterprises([personas.enterprise_a.pk, on_town.pk, in_village_b.pk])
+    assert (batch.enterprises, batch.regions) == (3, 4)  # two villages, two towns
+    fields = ("region_id", "colour", "red", "orange", "yellow", "blue")
+    by_batch = list(RegionColour.objects.order_by("region_id").values(*fields))
+    town_a = RegionColour.objects.get(region=personas.town_a)
+    assert (town_a.red, town_a.orange) == (1, 1)
+
+    city_run = services_colours.recompute_all()
+    assert (city_run.updated, city_run.region_changes) == (0, 0)
+    assert list(RegionColour.objects.order_by("region_id").values(*fields)) == by_batch
