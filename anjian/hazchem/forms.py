@@ -34,9 +34,12 @@ class ChemicalForm(ServiceModelForm):
 
     class Meta:
         model = Chemical
-        fields = ["hazard_symbols", "key_supervised_source", "notes"]
+        fields = ["hazard_symbols", "gb18218_exempt_source", "key_supervised_source", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"key_supervised_source": _(
+        help_texts = {"gb18218_exempt_source": _(
+            "本品不在GB 18218-2018表1中、也不具有表2所列任何危险性类别（如仅有腐蚀性）时，填写核对的依据（如安全技术"
+            "说明书第2部分），各单元辨识时即不计入本品；与危险性类别符号只能填其一。"),
+                      "key_supervised_source": _(
             "本品列入重点监管的危险化学品名录、而系统所载名录缺少该行时（如2013年第二批），填写依据（文件名称、文号、"
             "序号），即标为重点监管；清空则恢复为所载名录的结果。")}
 

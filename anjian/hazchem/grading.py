@@ -63,6 +63,17 @@ def quantity_of(row: UnitChemical) -> tuple[Decimal, str]:
     return row.max_quantity_t, BASIS_MAXIMUM
 
 
+def named_in_table1(chemical: Chemical) -> bool:
+    """Whether GB 18218-2018 Table 1 names `chemical` (its name or an alias, and its CAS number when it has one):
+    one row, several (a name the standard splits by form) or a name and a CAS number on different rows."""
+    numbers = chemical.cas_numbers
+    try:
+        gb18218.lookup(name=chemical.name, cas=numbers[0] if len(numbers) == 1 else "")
+    except StandardsError as error:
+        return error.code != "unknown_name"
+    return True
+
+
 def item_for(row: UnitChemical) -> gb18218.Item:
     """The standard's input for one chemical of a unit; raises StandardsError on a number the standard refuses."""
     quantity, _basis = quantity_of(row)
@@ -146,7 +157,15 @@ def work(unit: HazardUnit, rows: Sequence[UnitChemical]) -> Working:
         return Working(UnitGrading.EMPTY, None, False, None, None, {"rows": [], "missing": []})
     placed: list[tuple[UnitChemical, gb18218.Item, gb18218.Row]] = []
     missing: list[dict[str, Any]] = []
+    excluded: list[dict[str, Any]] = []
     for row in rows:
+        chemical = row.chemical
+        if chemical is not None and chemical.gb18218_exempt_source:
+            # Outside the standard by staff's finding, with its source (Chemical.gb18218_exempt_source): not counted,
+            # and the working says so.
+            excluded.append({"unit_chemical": row.pk, "name": chemical.name,
+                             "source": chemical.gb18218_exempt_source})
+            continue
         try:
             item = item_for(row)
             result = _identify_one(item)
@@ -166,6 +185,7 @@ def work(unit: HazardUnit, rows: Sequence[UnitChemical]) -> Working:
         "method_version": gb18218.METHOD_VERSION,
         "rows": [_row_document(row, result) for row, _item, result in placed],
         "missing": missing,
+        "excluded": excluded,
         "s": _text(s),
         "s_is_lower_bound": any(entry["needs"] == "symbol" for entry in missing),
         "exposed_people": unit.exposed_people,
@@ -177,6 +197,10 @@ def work(unit: HazardUnit, rows: Sequence[UnitChemical]) -> Working:
         return Working(UnitGrading.NEEDS_SYMBOL, _decimal(s), is_major, None, None, document)
     if without_beta:
         return Working(UnitGrading.NEEDS_BETA, _decimal(s), is_major, None, None, document)
+    if not placed:
+        # Every chemical of the unit is outside the standard: nothing to identify, S = R = 0, no major hazard.
+        document.update({"alpha_source": "", "r": "0", "level": None, "level_label": None})
+        return Working(UnitGrading.GRADED, Decimal(0), False, Decimal(0), None, document)
     graded = _grade(tuple(item for _row, item, _result in placed), unit.exposed_people)
     document.update({
         "alpha_source": graded.alpha_source,

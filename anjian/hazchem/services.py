@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from anjian.core.services import scoped_save
 from anjian.hazchem import grading
+from anjian.hazchem.grading import named_in_table1
 from anjian.hazchem.models import Chemical, HazardUnit, KeyProcess
 from anjian.hazchem.reference import listed_as_key
 from anjian.standards import gb18218
@@ -56,6 +57,14 @@ def chemical_save(*, actor: Any, chemical: Chemical, reason: str = "") -> Chemic
     """Save a chemical's hazard symbols and notes; audited as `chemical.update` by scoped_save, which also refuses
     any other field (Chemical.editable_fields) and any role without CHANGE (Chemical.policy)."""
     chemical.hazard_symbols = clean_hazard_symbols(chemical.hazard_symbols)
+    chemical.gb18218_exempt_source = (chemical.gb18218_exempt_source or "").strip()
+    if chemical.gb18218_exempt_source:
+        if chemical.hazard_symbols:
+            raise ValidationError({"gb18218_exempt_source": [_(
+                "已填写危险性类别符号的物质属于GB 18218辨识范围：危险性类别符号与不属于辨识范围的依据只能填其一。")]})
+        if named_in_table1(chemical):
+            raise ValidationError({"gb18218_exempt_source": [_(
+                "GB 18218-2018表1列有本品，它属于辨识范围。")]})
     chemical.key_supervised_source = (chemical.key_supervised_source or "").strip()
     # 重点监管 is the packaged list's, or staff's with the document they found it in (data/SOURCES.md: the list's
     # second batch is incomplete); a flag is never set or cleared by hand without that.

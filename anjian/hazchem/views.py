@@ -46,7 +46,7 @@ class ChemicalDetailView(ChemicalQuerySetMixin, ObjectDetailView):
     template_name = "hazchem/chemical_detail.html"
     detail_fields = ("catalogue_number", "sub_row", "name", "aliases", "cas", "highly_toxic", "remark",
                      "explosive_precursor", "explosive_precursor_class", "drug_precursor_category",
-                     "key_supervised", "key_supervised_source", "notes", "qa_flag")
+                     "key_supervised", "key_supervised_source", "gb18218_exempt_source", "notes", "qa_flag")
 
     def get_extra_context(self, obj: Chemical) -> dict:
         data = properties.data_for(obj.cas_numbers)

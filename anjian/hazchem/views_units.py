@@ -79,6 +79,7 @@ class HazardUnitDetailView(UnitQuerySetMixin, ObjectDetailView):
             "working": working,
             "working_rows": working.get("rows", []),
             "missing": working.get("missing", []),
+            "excluded": working.get("excluded", []),
             "needs_data": obj.grading in (UnitGrading.NEEDS_BETA, UnitGrading.NEEDS_SYMBOL),
             "level_label": LEVEL_LABELS.get(obj.level, ""),
             "level_colour": LEVEL_COLOURS.get(obj.level, "secondary"),

@@ -33,7 +33,7 @@ class ChemicalSerializer(serializers.ModelSerializer):
         model = Chemical
         fields = ["id", "catalogue_number", "sub_row", "name", "aliases", "cas", "cas_numbers", "highly_toxic",
                   "explosive_precursor", "explosive_precursor_class", "drug_precursor_category", "key_supervised",
-                  "key_supervised_source", "pinyin_initials", "hazard_symbols", "notes"]
+                  "key_supervised_source", "pinyin_initials", "hazard_symbols", "gb18218_exempt_source", "notes"]
 
 
 class PhysicalPropertySerializer(serializers.Serializer):

@@ -42,7 +42,8 @@ def split_list(text: str | None) -> list[str]:
 
 # What city staff complete on a chemical (the catalogue's own fields are the official text). `key_supervised` follows
 # `key_supervised_source` in the service.
-STAFF_CHEMICAL_FIELDS = ("hazard_symbols", "notes", "key_supervised", "key_supervised_source")
+STAFF_CHEMICAL_FIELDS = ("hazard_symbols", "notes", "key_supervised", "key_supervised_source",
+                         "gb18218_exempt_source")
 # What city staff complete on a key process: the list gives names only (data/SOURCES.md).
 STAFF_PROCESS_FIELDS = ("typical_processes", "key_monitoring_parameters", "details_source")
 
@@ -74,6 +75,10 @@ class Chemical(ScopedModel):
     # GB 18218-2018 Table 2 symbols (J1…W11) entered by staff where Table 1 does not name the chemical, each with
     # the source it was taken from: [{"symbol": "W5.1", "source": "SDS ……"}].
     hazard_symbols = models.JSONField(_("危险性类别符号"), default=list, blank=True)
+    # A chemical the standard does not cover (not in Table 1, none of Table 2's categories: 硫酸 is only corrosive)
+    # is left out of every unit's identification once staff give the source they checked (its SDS, section 2);
+    # without it such a unit could never be graded.
+    gb18218_exempt_source = models.CharField(_("不属于GB 18218辨识范围的依据"), max_length=300, blank=True)
     notes = models.TextField(_("说明"), blank=True)
     qa_flag = models.CharField(_("数据校核说明"), max_length=300, blank=True)
 

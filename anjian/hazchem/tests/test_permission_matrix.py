@@ -170,3 +170,13 @@ def test_a_key_chemical_missing_from_the_list_is_marked_with_its_source(personas
     chemical_save(actor=personas.city_admin, chemical=methanol, reason="试图清除")
     methanol.refresh_from_db()
     assert methanol.key_supervised
+
+
+def test_a_table1_chemical_cannot_be_marked_outside_the_standard_on_the_form(personas, ammonia):
+    client = client_for(personas.city_admin)
+    response = client.post(reverse("hazchem:chemical_edit", args=[ammonia.pk]),
+                           {"hazard_symbols": "", "gb18218_exempt_source": "某说明书", "notes": ""})
+    assert response.status_code == 200
+    assert "表1列有本品" in page_text(response)
+    ammonia.refresh_from_db()
+    assert ammonia.gb18218_exempt_source == ""

@@ -194,3 +194,35 @@ def test_regrade_keeps_its_behaviour_for_the_ledger(world):
     unit = save(world.enterprise_a_user, new_unit(world), [{"name": "氯", "max_quantity_t": "4"}])
     UnitChemical.objects.filter(unit=unit).update(stock_t=Decimal("5"))
     assert grading.regrade(unit).is_major
+
+
+def test_a_chemical_staff_find_outside_the_standard_is_left_out_and_the_unit_graded(world):
+    """硫酸 is in the 危险化学品目录 but not in GB 18218-2018 Table 1, and its hazards (corrosive) are none of Table 2's
+    categories: once staff record that with a source, the units holding it are graded without it, and the working
+    names it as left out. A Table 1 chemical, or one with hazard symbols, cannot be marked so."""
+    from anjian.hazchem.services import chemical_save
+
+    unit = save(world.enterprise_a_user, new_unit(world), [{"name": "液氯", "max_quantity_t": "10"},
+                                                           {"name": "硫酸", "max_quantity_t": "50"}])
+    assert (unit.grading, unit.level) == (UnitGrading.NEEDS_SYMBOL, None)
+    only_acid = save(world.enterprise_a_user, new_unit(world, name="硫酸罐区"),
+                     [{"name": "硫酸", "max_quantity_t": "80"}])
+    sulphuric = Chemical.objects.get(name="硫酸")
+    source = "硫酸安全技术说明书第2部分：皮肤腐蚀/刺激类别1A、严重眼损伤类别1，无GB 18218-2018表2所列类别"
+    sulphuric.gb18218_exempt_source = source
+    chemical_save(actor=world.city_admin, chemical=sulphuric)
+    unit.refresh_from_db()
+    # 液氯 alone: S = 10/5 = 2; R = α 2.0 × β 4 × 2 = 16 → 三级 (Table 6: 10 ≤ R < 50).
+    assert (unit.grading, unit.s, unit.r, unit.level) == (UnitGrading.GRADED, Decimal("2.0000"), Decimal("16.0000"), 3)
+    assert [(entry["name"], entry["source"]) for entry in unit.working["excluded"]] == [("硫酸", source)]
+    only_acid.refresh_from_db()
+    assert (only_acid.grading, only_acid.s, only_acid.is_major, only_acid.level) == (
+        UnitGrading.GRADED, Decimal("0.0000"), False, None)
+
+    chlorine = Chemical.objects.get(name="氯")
+    chlorine.gb18218_exempt_source = "随意填写"
+    with pytest.raises(ValidationError, match="表1列有本品"):
+        chemical_save(actor=world.city_admin, chemical=chlorine)
+    sulphuric.hazard_symbols = [{"symbol": "W5.1", "source": "某说明书"}]
+    with pytest.raises(ValidationError, match="只能填其一"):
+        chemical_save(actor=world.city_admin, chemical=sulphuric)

@@ -14,7 +14,7 @@ from anjian.hazchem.reference import (
     read_rows,
 )
 
-NAMES = ("氯", "氨", "甲醇", "氯乙烯[稳定的]", "汽油", "苯", "液化石油气")
+NAMES = ("氯", "氨", "甲醇", "氯乙烯[稳定的]", "汽油", "苯", "液化石油气", "硫酸")
 
 
 @functools.cache
