@@ -4,8 +4,9 @@ import pytest
 
 from anjian.core.testing.personas import Personas
 
-# The browser fixtures (one Chromium per session, shared by every browser test module).
-pytest_plugins = ["anjian.core.testing.browser"]
+# The browser fixtures (one Chromium per session, shared by every browser test module) and a Mosquitto of the test
+# run's own with the shipped broker settings.
+pytest_plugins = ["anjian.core.testing.browser", "anjian.core.testing.mqtt"]
 
 
 def pytest_configure(config):
