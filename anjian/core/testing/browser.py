@@ -10,12 +10,16 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 CHROMIUM = os.environ.get("ANJIAN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SHOTS_DIR = Path(os.environ.get("ANJIAN_SHOTS_DIR") or Path(tempfile.gettempdir()) / "anjian-shots")
+# The two screens every journey is looked at on: a regulator's desktop and a grid worker's or manager's phone.
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 PLAIN_STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -57,6 +61,24 @@ def page(chromium, plain_static, tmp_path) -> Iterator:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def browse(chromium, plain_static) -> Iterator:
+    """`browse(viewport, **context_options)` opens a page in a fresh context (its own cookies: one person each) at
+    DESKTOP, PHONE or any size, with the Chinese locale; every context is closed after the test. A test module that
+    needs more (media in its tmp_path, notification texts) defines `browse(browse, ...)` around this one."""
+    contexts = []
+
+    def open_page(viewport: dict[str, int], **options: Any):
+        context = chromium.new_context(locale="zh-CN", viewport=viewport, **options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 def shot(page, name: str) -> Path:

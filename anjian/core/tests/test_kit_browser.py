@@ -36,24 +36,15 @@ KIT_TEMPLATES = {
 
 
 @pytest.fixture
-def browse(chromium, plain_static, settings, tmp_path):
+def browse(browse, settings, tmp_path):
+    """The kit's `browse`, with media in the test's directory and the test module's notification texts."""
     from anjian.notifications.models import NotificationTemplate
 
     settings.MEDIA_ROOT = tmp_path / "media"
     # The test module's notification texts, as a module ships them in its reference data.
     for kind, (title, body) in KIT_TEMPLATES.items():
         NotificationTemplate.objects.create(kind=kind, title=title, body=body)
-    contexts = []
-
-    def open_page(viewport: dict):
-        context = chromium.new_context(locale="zh-CN", viewport=viewport)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
+    return browse
 
 
 def photo(tmp_path) -> str:

@@ -34,22 +34,13 @@ SHOTS = Path(os.environ.get("ANJIAN_SHOTS_DIR") or "/tmp/hz-shots")
 
 
 @pytest.fixture
-def browse(chromium, plain_static, settings, tmp_path):
+def browse(browse, settings, tmp_path):
+    """The kit's `browse`, with media in the test's directory and the notification texts loaded."""
     from anjian.notifications.reference import load_templates
 
     settings.MEDIA_ROOT = tmp_path / "media"
     load_templates()
-    contexts = []
-
-    def open_page(viewport: dict, **options):
-        context = chromium.new_context(locale="zh-CN", viewport=viewport, **options)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
+    return browse
 
 
 def shot(page, name: str) -> None:

@@ -41,27 +41,22 @@ def shot(page, name: str) -> None:
 
 
 @pytest.fixture
-def browse(chromium, plain_static, settings, tmp_path):
+def browse(browse, settings, tmp_path):
+    """The kit's `browse`, with media in the test's directory, the notification texts loaded, and every page watched
+    for Content-Security-Policy refusals (the pages have no inline script): none may be reported."""
     from anjian.notifications.reference import load_templates
 
     settings.MEDIA_ROOT = tmp_path / "media"
     load_templates()
-    contexts = []
     violations: list[str] = []
 
     def open_page(viewport: dict):
-        context = chromium.new_context(locale="zh-CN", viewport=viewport)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        # The pages work under the Content-Security-Policy (no inline script): Chromium reports any refusal.
+        page = browse(viewport)
         page.on("console", lambda message: violations.append(message.text)
                 if "Content Security Policy" in message.text or "Refused to" in message.text else None)
         return page
 
     yield open_page
-    for context in contexts:
-        context.close()
     assert not violations, violations
 
 

@@ -4,19 +4,17 @@ Enterprise A's safety manager opens the enterprise page, adds a storage unit hol
 typed in kilograms) with 120 people within 500 m; the unit page shows S = 4, R = 24, 三级 and the working row by row,
 and the enterprise page then shows the enterprise as a 重大危险源 site whose risk colour rose from blue to orange
 (issue 9 item 5: a 三级 重大危险源 is at least orange), and the town supervisor's four-colour map shows it orange.
-The pages are photographed on a desktop and on a phone (390×844) to /tmp/hunits-shots (ANJIAN_SHOTS_DIR overrides)
-for a person to look at.
+The pages are photographed on a desktop and on a phone (390×844) to the kit's shots directory (/tmp/anjian-shots,
+ANJIAN_SHOTS_DIR overrides) for a person to look at.
 
 Run: .venv/bin/python -m pytest -m browser anjian/hazchem/tests/test_browser_units.py
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
+from anjian.core.testing.browser import DESKTOP, PHONE, login, shot
 from anjian.core.testing.personas import PASSWORD
 from anjian.hazchem.models import HazardUnit, MajorHazard
 from anjian.hazchem.tests.units_support import seed_catalogue
@@ -25,39 +23,6 @@ from anjian.risk import services_colours
 from anjian.risk.models import EnterpriseColour
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
-SHOTS = Path(os.environ.get("ANJIAN_SHOTS_DIR") or "/tmp/hunits-shots")
-
-
-@pytest.fixture
-def browse(chromium, plain_static):
-    contexts = []
-
-    def open_page(viewport: dict):
-        context = chromium.new_context(locale="zh-CN", viewport=viewport)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_load_state("networkidle")
-
 
 def test_an_enterprise_adds_a_chlorine_and_ammonia_tank_farm(live_server, browse, personas):
     seed_catalogue()
@@ -69,7 +34,7 @@ def test_an_enterprise_adds_a_chlorine_and_ammonia_tank_farm(live_server, browse
     assert EnterpriseColour.objects.get(enterprise=enterprise).dynamic == "blue"
     base = live_server.url
     desk = browse(DESKTOP)
-    login(desk, base, personas.enterprise_a_user.username)
+    login(desk, base, personas.enterprise_a_user.username, PASSWORD)
     desk.goto(f"{base}/enterprises/{enterprise.pk}/")
     assert desk.get_by_test_id("enterprise-major-hazard").count() == 0
     desk.locator("#hazard-units").get_by_role("link", name="新增单元").click()
@@ -82,7 +47,7 @@ def test_an_enterprise_adds_a_chlorine_and_ammonia_tank_farm(live_server, browse
     desk.fill("#id_chem-1-name", "液氨")
     desk.fill("#id_chem-1-quantity", "20000")
     desk.select_option("#id_chem-1-quantity_unit", "kg")
-    shot(desk, "unit-form-desktop")
+    shot(desk, "hunits-unit-form-desktop")
     desk.locator("#object-form button[type=submit]").click()
     desk.wait_for_load_state("networkidle")
 
@@ -96,13 +61,13 @@ def test_an_enterprise_adds_a_chlorine_and_ammonia_tank_farm(live_server, browse
         assert text in working, text
     assert "表5" in desk.locator("#working").inner_text()
     assert MajorHazard.objects.get(unit=unit).level == 3
-    shot(desk, "unit-desktop")
+    shot(desk, "hunits-unit-desktop")
 
     phone = browse(PHONE)
-    login(phone, base, personas.enterprise_a_user.username)
+    login(phone, base, personas.enterprise_a_user.username, PASSWORD)
     phone.goto(f"{base}/hazchem/units/{unit.pk}/")
     assert phone.get_by_test_id("unit-level").inner_text() == "三级"
-    shot(phone, "unit-phone")
+    shot(phone, "hunits-unit-phone")
 
     desk.goto(f"{base}/enterprises/{enterprise.pk}/")
     badge = desk.get_by_test_id("enterprise-major-hazard")
@@ -111,13 +76,13 @@ def test_an_enterprise_adds_a_chlorine_and_ammonia_tank_farm(live_server, browse
     colour = desk.get_by_test_id("enterprise-colour").inner_text()
     assert "较大风险（橙）" in colour, colour
     assert "三级危险化学品重大危险源" in desk.get_by_test_id("colour-reasons").inner_text()
-    shot(desk, "enterprise-desktop")
+    shot(desk, "hunits-enterprise-desktop")
 
     town = browse(DESKTOP)
-    login(town, base, personas.town_a_supervisor.username)
+    login(town, base, personas.town_a_supervisor.username, PASSWORD)
     town.goto(f"{base}/risk/map/?region={personas.town_a.code}")
     town.wait_for_load_state("networkidle")
     town.locator("#colour-map-status").filter(has_text="显示 1 个单位").wait_for()
     points = town.request.get(f"{base}/risk/map/points.json?region={personas.town_a.code}").json()
     assert [point[2:] for point in points["points"]] == [[enterprise.pk, enterprise.name, "orange"]]
-    shot(town, "risk-map-desktop")
+    shot(town, "hunits-risk-map-desktop")

@@ -2,8 +2,8 @@
 
 The enterprise's safety manager, on a phone (390×844), records a purchase in kilograms into a unit, which takes the
 unit above its registered maximum: the ledger page warns and the unit is re-identified. The town supervisor, on a
-desktop, is told, opens the ledger and its movements, and has no button to record one. Screenshots go to
-/tmp/ledger-shots (ANJIAN_SHOTS_DIR overrides) for a person to look at.
+desktop, is told, opens the ledger and its movements, and has no button to record one. Screenshots go to the kit's
+shots directory (/tmp/anjian-shots, ANJIAN_SHOTS_DIR overrides) for a person to look at.
 
 Run: .venv/bin/python -m pytest -m browser anjian/hazchem/tests/test_ledger_browser.py
 """
@@ -11,13 +11,11 @@ Run: .venv/bin/python -m pytest -m browser anjian/hazchem/tests/test_ledger_brow
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from anjian.core.testing.browser import login
+from anjian.core.testing.browser import DESKTOP, PHONE, login, shot
 from anjian.core.testing.personas import PASSWORD
 from anjian.hazchem.models import (
     Chemical,
@@ -34,32 +32,11 @@ from anjian.notifications.models import Notification
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
-SHOTS = Path(os.environ.get("ANJIAN_SHOTS_DIR") or "/tmp/ledger-shots")
-
-
-@pytest.fixture
-def browse(chromium, plain_static):
+@pytest.fixture(autouse=True)
+def _notification_templates(transactional_db):
     from anjian.notifications.reference import load_templates
 
     load_templates()
-    contexts = []
-
-    def open_page(viewport: dict):
-        context = chromium.new_context(locale="zh-CN", viewport=viewport)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_a_purchase_above_the_maximum_warns_and_the_town_sees_it(live_server, browse, personas):
@@ -84,11 +61,13 @@ def test_a_purchase_above_the_maximum_warns_and_the_town_sees_it(live_server, br
     form.locator("select[name=quantity_unit]").select_option("kg")
     form.locator("input[name=occurred_at]").fill("2026-12-01T08:30")
     form.locator("input[name=counterparty]").fill("某氯碱化工有限公司")
-    shot(phone, "1-record-phone")
-    form.locator("button[type=submit]").click()
+    shot(phone, "ledger-1-record-phone")
+    # Wait for the answer's page itself: a load-state wait right after the click may still see the form's page.
+    with phone.expect_navigation():
+        form.locator("button[type=submit]").click()
     phone.wait_for_load_state("networkidle")
     assert "超过登记的设计最大量" in phone.content()
-    shot(phone, "2-ledger-phone")
+    shot(phone, "ledger-2-ledger-phone")
     assert StockBalance.objects.get(unit=unit).quantity_t == Decimal("5.5")
     unit.refresh_from_db()
     assert unit.is_major
@@ -99,13 +78,14 @@ def test_a_purchase_above_the_maximum_warns_and_the_town_sees_it(live_server, br
     desk.goto(f"{base}/hazchem/ledger/{p.enterprise_a.pk}/")
     assert desk.locator("[data-testid=over-maximum]").is_visible()
     assert desk.get_by_role("link", name="登记出入库").count() == 0
-    shot(desk, "3-ledger-desktop")
-    desk.get_by_role("link", name="出入库记录").first.click()
+    shot(desk, "ledger-3-ledger-desktop")
+    with desk.expect_navigation():
+        desk.get_by_role("link", name="出入库记录").first.click()
     desk.wait_for_load_state("networkidle")
     assert "某氯碱化工有限公司" in desk.content()
-    shot(desk, "4-movements-desktop")
+    shot(desk, "ledger-4-movements-desktop")
     desk.goto(f"{base}/hazchem/balances/")
-    shot(desk, "5-balances-desktop")
+    shot(desk, "ledger-5-balances-desktop")
 
 
 def test_a_trip_with_an_expired_escort_certificate_is_refused_on_the_phone(live_server, browse, personas):
@@ -128,8 +108,9 @@ def test_a_trip_with_an_expired_escort_certificate_is_refused_on_the_phone(live_
                         ("escort_name", "李四"), ("escort_certificate", "440000199202025678"),
                         ("escort_certificate_expires", "2026-12-19")):
         form.locator(f"input[name={name}]").fill(value)
-    form.locator("button[type=submit]").click()
+    with phone.expect_navigation():
+        form.locator("button[type=submit]").click()
     phone.wait_for_load_state("networkidle")
     assert "押运员李四的从业资格证有效期至2026-12-19，起运日2026-12-20已过期" in phone.content()
-    shot(phone, "6-trip-refused-phone")
+    shot(phone, "ledger-6-trip-refused-phone")
     assert not Trip.objects.exists()
