@@ -70,6 +70,7 @@ def prepare(count: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from anjian.core.bulk import database_datetime, insert_prepared
     from anjian.hazards import demo, tally
     from anjian.hazards.ladder import active_steps, load_ladder
     from anjian.hazards.models import Hazard
@@ -81,7 +82,7 @@ def prepare(count: int) -> None:
     rng = generator.rng
     enterprises = demo._enterprises()
     first_day = today - dt.timedelta(days=365 * YEARS)
-    stamp = demo._when(timezone.now())
+    stamp = database_datetime(timezone.now())
     started = time.perf_counter()
     written = 0
     with transaction.atomic():
@@ -96,7 +97,7 @@ def prepare(count: int) -> None:
                 if major and values["status"] != "reported" and rng.random() < demo.LISTED_SHARE:
                     generator.list_for_supervision(values, enterprise)
                 rows.append(demo._hazard_row(values, stamp))
-            written += demo._insert(Hazard, demo.HAZARD_FIELDS, rows)
+            written += insert_prepared(Hazard, demo.HAZARD_FIELDS, rows)
             print(f"  {written:,} hazards", flush=True)
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(Hazard._meta.db_table)}")

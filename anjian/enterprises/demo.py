@@ -20,7 +20,7 @@ import datetime as dt
 import math
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -31,6 +31,7 @@ from django.core.management.base import CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from anjian.core.bulk import insert_prepared
 from anjian.core.progress import EVERY_ROWS, Progress, silent
 from anjian.core.registry import DemoOptions
 from anjian.enterprises.choices import (
@@ -566,36 +567,6 @@ class _Generator:
 # Writing.
 
 
-def _columns(model: type[models.Model], names: Iterable[str]) -> list[str]:
-    return [model._meta.get_field(name).column for name in names]
-
-
-def _insert(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """Insert rows in batches: COPY on PostgreSQL, executemany elsewhere (architecture rule 8)."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, names))
-    count = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-            return count
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
-        batch: list[Sequence] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= BATCH_SIZE:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
-            count += len(batch)
-    return count
-
-
 @contextmanager
 def _bulk_load_cache() -> Iterator[None]:
     """On SQLite, a 256 MB page cache while loading: index pages of random keys (USCC, name) stay in memory."""
@@ -722,7 +693,7 @@ def generate(
             rows.append(generator.enterprise())
             if number % EVERY_ROWS == 0 or number == enterprises:
                 progress(number, enterprises, GENERATING)
-        result.enterprises = _insert(
+        result.enterprises = insert_prepared(
             Enterprise,
             ENTERPRISE_FIELDS,
             (
@@ -750,9 +721,9 @@ def generate(
             if archive:
                 archives.append((stamp, stamp, enterprise_id, archive["doc_type"], archive["title"],
                                  archive["file"], adapt_date(archive["valid_to"]), False, archive["note"]))
-        result.licences = _insert(Licence, LICENCE_FIELDS, licences)
-        result.insurances = _insert(LiabilityInsurance, INSURANCE_FIELDS, insurances)
-        result.archives = _insert(ArchiveDocument, ARCHIVE_FIELDS, archives)
+        result.licences = insert_prepared(Licence, LICENCE_FIELDS, licences)
+        result.insurances = insert_prepared(LiabilityInsurance, INSURANCE_FIELDS, insurances)
+        result.archives = insert_prepared(ArchiveDocument, ARCHIVE_FIELDS, archives)
         _analyze(Enterprise, Licence, LiabilityInsurance, ArchiveDocument)
     if result.archives:
         _write_sample_pdf()

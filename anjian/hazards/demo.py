@@ -31,6 +31,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from anjian.core.bulk import database_datetime, insert_prepared
 from anjian.core.registry import DemoOptions
 from anjian.enterprises.choices import OperatingStatus, SupervisionDomain
 from anjian.enterprises.models import Enterprise
@@ -351,25 +352,6 @@ def _checklists() -> tuple[dict[str, int], dict[int, list[tuple[int, bool]]]]:
     return {domain: pk for domain, pk in by_domain.items() if items[pk]}, items
 
 
-def _insert(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
-    """Insert rows of values already in the database's shape: COPY on PostgreSQL, executemany on SQLite.
-
-    anjian.core.bulk prepares every value through its field, which for the demo's quarter of a million date-times
-    was most of the run; here a date-time is converted once, by `_when` (architecture rule 8)."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in names)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return len(rows)
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start: start + 5000])
-    return len(rows)
-
-
 def _last_id(model: type[models.Model]) -> int:
     return model._base_manager.order_by("-pk").values_list("pk", flat=True).first() or 0
 
@@ -381,13 +363,6 @@ def _inserted_ids(model: type[models.Model], after: int, count: int) -> list[int
     if len(ids) != count:
         raise RuntimeError(f"{model.__name__}: {len(ids)} rows after id {after}, {count} inserted")
     return ids
-
-
-def _when(value: dt.datetime | None) -> dt.datetime | None:
-    """A date-time as the database takes it: aware for PostgreSQL, naive UTC for SQLite (Django's storage there)."""
-    if value is None or connection.vendor == "postgresql":
-        return value
-    return value.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 HAZARD_FIELDS = ("created", "updated", "enterprise", "region_code", "domain", "place", "description", "category",
@@ -402,7 +377,7 @@ HAZARD_COLUMNS = tuple(f"{name}_id" if name in ("enterprise", "criterion_item") 
 
 
 def _hazard_row(values: dict[str, Any], stamp: dt.datetime | None) -> list[Any]:
-    return [stamp, stamp, *(_when(values[name]) if name in DATETIME_FIELDS else values[name]
+    return [stamp, stamp, *(database_datetime(values[name]) if name in DATETIME_FIELDS else values[name]
                             for name in HAZARD_COLUMNS[2:])]
 
 
@@ -484,15 +459,17 @@ def generate(*, seed: int, today: dt.date | None = None) -> HazardDemoResult:
                     elif draw > 1 - NOT_APPLICABLE:
                         outcome = CheckResult.NOT_APPLICABLE
                     answers.append([index, item, str(outcome), hazard_index])
-                inspections.append((enterprise.pk, schedule.pk, checklist, month, _when(performed), failed, ""))
+                inspections.append((enterprise.pk, schedule.pk, checklist, month, database_datetime(performed),
+                                    failed, ""))
                 month = last + dt.timedelta(days=1)
-        when = _when(stamp)
-        result.inspections = _insert(SelfInspection, INSPECTION_FIELDS, [(when, when, *row) for row in inspections])
+        when = database_datetime(stamp)
+        result.inspections = insert_prepared(SelfInspection, INSPECTION_FIELDS,
+                                             [(when, when, *row) for row in inspections])
         inspection_ids = _inserted_ids(SelfInspection, inspection_before, result.inspections)
 
-        result.hazards = _insert(Hazard, HAZARD_FIELDS, [_hazard_row(values, when) for values in hazards])
+        result.hazards = insert_prepared(Hazard, HAZARD_FIELDS, [_hazard_row(values, when) for values in hazards])
         ids = _inserted_ids(Hazard, hazard_before, result.hazards)
-        result.answers = _insert(SelfInspectionAnswer, ANSWER_FIELDS, [
+        result.answers = insert_prepared(SelfInspectionAnswer, ANSWER_FIELDS, [
             (when, when, inspection_ids[index], item, outcome, "", None if hazard is None else ids[hazard])
             for index, item, outcome, hazard in answers
         ])

@@ -13,13 +13,13 @@ import datetime as dt
 import json
 import random
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from anjian.core.bulk import database_datetime, insert_prepared
 from anjian.core.registry import DemoOptions
 from anjian.enterprises.choices import OperatingStatus, SupervisionDomain
 from anjian.enterprises.models import Enterprise
@@ -76,27 +76,6 @@ class RiskDemoResult:
     seconds: float = 0.0
 
 
-def _insert(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
-    """Insert rows already in the database's shape: COPY on PostgreSQL, executemany on SQLite (architecture rule 8)."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in names)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return len(rows)
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start: start + 5000])
-    return len(rows)
-
-
-def _stamp() -> dt.datetime:
-    now = timezone.now()
-    return now if connection.vendor == "postgresql" else now.astimezone(dt.UTC).replace(tzinfo=None)
-
-
 def _results() -> dict[tuple[str, tuple], tuple[str, str, str, str, str]]:
     """Each demo input's (method version, scheme, score, colour, inputs JSON) under the settings in force."""
     mapping, scheme = lec_mapping(), ls_scheme()
@@ -148,7 +127,7 @@ def generate(*, seed: int, today: dt.date | None = None) -> RiskDemoResult:
     chosen = [(pk, domain, code[:TOWN_CODE_LENGTH]) for pk, domain, code in enterprises
               if domain == SupervisionDomain.HAZARDOUS_CHEMICALS or rng.random() < OTHER_SHARE]
     weights = _town_weights(results, sorted({town for _pk, _domain, town in chosen}), rng)
-    stamp = _stamp()
+    stamp = database_datetime(timezone.now())
     units: list[list[Any]] = []
     plans: list[tuple[int, tuple[str, tuple], dt.date]] = []
     for pk, domain, town in chosen:
@@ -168,7 +147,7 @@ def generate(*, seed: int, today: dt.date | None = None) -> RiskDemoResult:
              "colour", "assessed_on")
     with transaction.atomic():
         after = RiskUnit._base_manager.order_by("-pk").values_list("pk", flat=True).first() or 0
-        _insert(RiskUnit, names, units)
+        insert_prepared(RiskUnit, names, units)
         ids = list(RiskUnit._base_manager.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True))
         if len(ids) != len(units):
             raise RuntimeError(f"RiskUnit: {len(ids)} rows after id {after}, {len(units)} inserted")
@@ -183,10 +162,11 @@ def generate(*, seed: int, today: dt.date | None = None) -> RiskDemoResult:
                 cycle = CheckCycle.MONTHLY if number == 0 else ""
                 measures.append([stamp, stamp, enterprise_id, unit_id, kind, MEASURES[kind], rng.choice(LEVELS),
                                  "", cycle, ""])
-        _insert(RiskAssessment, ("created", "updated", "enterprise_id", "unit_id", "method", "method_version",
-                                 "scheme", "inputs", "score", "colour", "assessor_name", "assessed_on"), assessments)
-        _insert(ControlMeasure, ("created", "updated", "enterprise_id", "unit_id", "kind", "description", "level",
-                                 "responsible", "check_cycle", "check_content"), measures)
+        insert_prepared(RiskAssessment, ("created", "updated", "enterprise_id", "unit_id", "method", "method_version",
+                                         "scheme", "inputs", "score", "colour", "assessor_name", "assessed_on"),
+                        assessments)
+        insert_prepared(ControlMeasure, ("created", "updated", "enterprise_id", "unit_id", "kind", "description",
+                                         "level", "responsible", "check_cycle", "check_content"), measures)
     result.units, result.assessments, result.measures = len(units), len(assessments), len(measures)
     result.seconds = time.perf_counter() - started
     return result
