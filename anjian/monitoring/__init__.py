@@ -1,0 +1,1 @@
+"""Real-time monitoring of major hazard installations (issue 10)."""
