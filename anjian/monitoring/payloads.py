@@ -6,7 +6,7 @@ same batch object for the USCC it is given. This module turns each of those into
 :class:`DeadLetter` objects, and does nothing else.
 
 It is pure (standard library only: no Django, no database, no clock; ``now`` is passed in) because two callers share
-it, the MQTT ingest (item 2) and the HTTP endpoint (item 3), and both must refuse the same input for the same reason.
+it, the MQTT ingest and the HTTP endpoint (both item 2), and both must refuse the same input for the same reason.
 What needs the database is decided after it, by the ingest: whether the enterprise and the sensor are registered
 (:attr:`Reason.UNKNOWN_ENTERPRISE`, :attr:`Reason.UNKNOWN_SENSOR`, in :class:`Reason` only so that the whole
 vocabulary of dead letters lives in one place; nothing here produces them), and duplicates (the readings table's
