@@ -25,8 +25,10 @@ class SensorForm(LedgerChildForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        enterprise_id = self.fields["enterprise"].initial
         units = HazardUnit.objects.restrict(self.user).order_by("name", "id")
-        # Until the enterprise is chosen no unit can be offered: a unit is always the sensor's enterprise's own.
-        self.fields["hazard_unit"].queryset = (units.filter(enterprise_id=enterprise_id) if enterprise_id
-                                               else units.none())
+        # The chosen enterprise's units: the fixed one (?enterprise= or the sensor's own), else the one submitted.
+        # Before any is chosen, the units within reach; services.sensor_save refuses a unit of another enterprise.
+        enterprise_id = self.fields["enterprise"].initial or (self.data.get("enterprise") if self.is_bound else None)
+        if enterprise_id and str(enterprise_id).isdigit():
+            units = units.filter(enterprise_id=int(enterprise_id))
+        self.fields["hazard_unit"].queryset = units

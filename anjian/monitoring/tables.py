@@ -8,8 +8,22 @@ from anjian.monitoring.choices import SENSOR_STATUS_COLOURS
 from anjian.monitoring.models import Sensor
 
 
+class ValueColumn(tables.Column):
+    """A threshold as typed: 90, not 90.0000 (the field keeps four places)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(attrs={"td": {"class": "text-end"}}, **kwargs)
+
+    def render(self, value):
+        return f"{value.normalize():f}"
+
+
 class SensorTable(BaseTable):
     code = tables.Column(linkify=True)
+    low_low = ValueColumn()
+    low = ValueColumn()
+    high = ValueColumn()
+    high_high = ValueColumn()
     enterprise = tables.Column()
     hazard_unit = tables.Column()
     status = tables.Column()

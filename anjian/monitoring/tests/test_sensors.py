@@ -191,3 +191,26 @@ def test_a_change_of_status_is_audited_with_actor_before_and_after(personas):
     sensor_save(actor=personas.city_admin, sensor=stored)
     latest = AuditEvent.objects.filter(action="sensor.update").order_by("-id").first()
     assert latest.actor == personas.city_admin and "status" not in latest.data
+
+
+def test_the_form_without_a_preselected_enterprise_takes_the_unit_of_the_one_chosen(personas):
+    unit = unit_of(personas.enterprise_a, "甲单元标记")
+    other = unit_of(personas.enterprise_b, "乙单元标记")
+    client = client_for(personas.city_admin)
+    page = reverse("monitoring:sensor_add")
+    body = {"enterprise": personas.enterprise_a.pk, "hazard_unit": other.pk, "code": "LT-1", "name": "液位",
+            "kind": "level", "unit_of_measure": "m", "interval_s": "10", "status": "active"}
+    response = client.post(page, body)
+    assert response.status_code == 200 and not Sensor.objects.exists()
+    response = client.post(page, body | {"hazard_unit": unit.pk})
+    assert response.status_code == 302, page_text(response)[:2000]
+    assert Sensor.objects.get().hazard_unit == unit
+
+
+def test_the_list_shows_thresholds_as_typed_and_exports_them(personas):
+    save(personas, high=Decimal("90"), high_high=Decimal("95.5"))
+    client = client_for(personas.town_a_supervisor)
+    text = page_text(client.get(reverse("monitoring:sensor_list")))
+    assert "LT-101" in text and ">90<" in text.replace(" ", "") and "95.5" in text and "90.0000" not in text
+    response = client.get(reverse("monitoring:sensor_list"), {"export": "xlsx"})
+    assert response.status_code == 200
