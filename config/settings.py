@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "anjian.hazards",
     "anjian.hazchem",
     "anjian.risk",
+    "anjian.monitoring",
     "anjian.dashboard",
     "anjian.platform",
 ]
