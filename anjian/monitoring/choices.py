@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SensorKind(models.TextChoices):
@@ -21,7 +22,8 @@ class SensorStatus(models.TextChoices):
 
     ACTIVE = "active", _("运行")
     MAINTENANCE = "maintenance", _("维护")
-    RETIRED = "retired", _("停用")
+    # A context of its own: "停用" elsewhere is the verb on an account (Deactivate), here the state.
+    RETIRED = "retired", pgettext_lazy("sensor status", "停用")
 
 
 SENSOR_STATUS_COLOURS = {

@@ -20,6 +20,7 @@ MO_FILE = LC_MESSAGES / "django.mo"
 _STRING = r'"(?:[^"\\]|\\.)*"'
 _ENTRY = re.compile(
     rf"(?P<comments>(?:^#.*\n)*)"
+    rf"(?:^msgctxt (?P<context>{_STRING})\n)?"
     rf"^msgid (?P<msgid>{_STRING}(?:\n{_STRING})*)\n"
     rf"(?:^msgid_plural (?P<plural>{_STRING}(?:\n{_STRING})*)\n)?"
     rf"(?P<msgstrs>(?:^msgstr(?:\[\d+\])? {_STRING}(?:\n{_STRING})*\n?)+)",
@@ -44,6 +45,7 @@ def _entries() -> list[dict]:
         entries.append(
             {
                 "msgid": msgid,
+                "context": _unquote(match["context"]) if match["context"] else None,
                 "plural": _unquote(match["plural"]) if match["plural"] else None,
                 "msgstrs": msgstrs,
                 "fuzzy": bool(re.search(r"^#,.*\bfuzzy\b", match["comments"], re.MULTILINE)),
@@ -92,6 +94,9 @@ def test_compiled_catalogue_matches_the_po():
         if entry["plural"]:
             assert compiled.ngettext(entry["msgid"], entry["plural"], 1) == entry["msgstrs"][0]
             assert compiled.ngettext(entry["msgid"], entry["plural"], 2) == entry["msgstrs"][1]
+        elif entry["context"]:
+            # pgettext_lazy("sensor status", "停用"): one Chinese word, two English ones.
+            assert compiled.pgettext(entry["context"], entry["msgid"]) == entry["msgstrs"][0], entry["msgid"]
         else:
             assert compiled.gettext(entry["msgid"]) == entry["msgstrs"][0], entry["msgid"]
 
