@@ -11,9 +11,11 @@ Run: .venv/bin/python -m pytest -m browser anjian/hazchem/tests/test_ledger_brow
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from anjian.core.testing.browser import DESKTOP, PHONE, login, shot
 from anjian.core.testing.personas import PASSWORD
@@ -31,6 +33,15 @@ from anjian.hazchem.reference import load_catalogue
 from anjian.notifications.models import Notification
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+def pick_chemical(page, form, name: str) -> None:
+    """Type `name` into the searchable chemical select (Tom Select), click the option that is exactly it (options
+    read "<目录序号> <品名>"; 甲醇 must not pick 甲醇钠), and wait until the form's select holds it: a click while the
+    list still redraws can miss, and the required select then stops the form from being sent at all."""
+    form.locator("#id_chemical-ts-control").fill(name)
+    page.locator(".ts-dropdown .option").filter(has_text=re.compile(rf"\s{re.escape(name)}$")).first.click()
+    expect(form.locator("select[name=chemical]")).not_to_have_value("")
+
 
 @pytest.fixture(autouse=True)
 def _notification_templates(transactional_db):
@@ -53,8 +64,7 @@ def test_a_purchase_above_the_maximum_warns_and_the_town_sees_it(live_server, br
     phone.get_by_role("link", name="登记出入库").click()
     form = phone.locator("#object-form")
     # The chemical select is searchable (Tom Select): type part of the name and pick it.
-    form.locator("#id_chemical-ts-control").fill("氯")
-    phone.locator(".ts-dropdown .option", has_text="氯").first.click()
+    pick_chemical(phone, form, "氯")
     form.locator("select[name=unit]").select_option(str(unit.pk))
     form.locator("select[name=kind]").select_option("purchased")
     form.locator("input[name=quantity_t]").fill("5500")
@@ -100,8 +110,7 @@ def test_a_trip_with_an_expired_escort_certificate_is_refused_on_the_phone(live_
     phone.goto(f"{base}/hazchem/trips/add/?enterprise={p.enterprise_a.pk}")
     form = phone.locator("#object-form")
     form.locator("select[name=vehicle]").select_option(label="粤S12345")
-    form.locator("#id_chemical-ts-control").fill("甲醇")
-    phone.locator(".ts-dropdown .option", has_text="甲醇").first.click()
+    pick_chemical(phone, form, "甲醇")
     for name, value in (("quantity_t", "10"), ("origin", "东莞市东城街道"), ("destination", "惠州市大亚湾"),
                         ("departure_at", "2026-12-20T08:00"), ("driver_name", "张三"),
                         ("driver_certificate", "440000199001011234"), ("driver_certificate_expires", "2027-06-30"),
@@ -111,6 +120,7 @@ def test_a_trip_with_an_expired_escort_certificate_is_refused_on_the_phone(live_
     with phone.expect_navigation():
         form.locator("button[type=submit]").click()
     phone.wait_for_load_state("networkidle")
-    assert "押运员李四的从业资格证有效期至2026-12-19，起运日2026-12-20已过期" in phone.content()
+    answer = phone.locator("main").inner_text()
+    assert "押运员李四的从业资格证有效期至2026-12-19，起运日2026-12-20已过期" in answer, answer[:1500]
     shot(phone, "ledger-6-trip-refused-phone")
     assert not Trip.objects.exists()
