@@ -37,6 +37,11 @@ class LedgerChildForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         field = self.fields["enterprise"]
+        reachable = Enterprise.objects.restrict(user, CHANGE).order_by("name", "id")
+        if enterprise is None and not self.instance.pk:
+            # An enterprise's own people reach one enterprise: it is theirs, not a choice to make on every form.
+            only = list(reachable[:2])
+            enterprise = only[0] if len(only) == 1 else None
         if self.instance.pk or enterprise is not None:
             fixed = enterprise or self.instance.enterprise
             field.queryset = Enterprise.objects.filter(pk=fixed.pk)
@@ -44,7 +49,7 @@ class LedgerChildForm(ServiceModelForm):
             self.initial["enterprise"] = field.initial = fixed.pk
             field.disabled = True
         else:
-            field.queryset = Enterprise.objects.restrict(user, CHANGE).order_by("name", "id")
+            field.queryset = reachable
         for form_field in self.fields.values():
             if isinstance(form_field, forms.DateField):
                 form_field.widget = date_widget()

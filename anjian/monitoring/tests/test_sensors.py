@@ -144,6 +144,23 @@ def test_the_form_offers_only_the_enterprises_own_units(personas):
     assert "甲单元标记" in text and "乙单元标记" not in text
 
 
+def test_an_enterprise_users_form_is_fixed_to_its_own_enterprise(personas):
+    """From the sidebar (no ?enterprise=), an enterprise's person gets its own enterprise chosen and fixed, with its
+    own units offered; a posted other enterprise is ignored (the field is disabled), never written."""
+    unit_of(personas.enterprise_a, "甲单元标记")
+    unit_of(personas.enterprise_b, "乙单元标记")
+    client = client_for(personas.enterprise_a_user)
+    form = client.get(reverse("monitoring:sensor_add"))
+    text = page_text(form)
+    assert form.status_code == 200 and "甲单元标记" in text and "乙单元标记" not in text
+    assert f'<option value="{personas.enterprise_a.pk}" selected>' in form.content.decode()
+    response = client.post(reverse("monitoring:sensor_add"), {
+        "enterprise": personas.enterprise_b.pk, "code": "LT-9", "name": "液位", "kind": "level",
+        "unit_of_measure": "m", "interval_s": "10", "status": "active"})
+    assert response.status_code == 302, page_text(response)[:1000]
+    assert Sensor.objects.get().enterprise == personas.enterprise_a
+
+
 def test_an_enterprise_user_creates_a_sensor_over_the_api(personas):
     client = client_for(personas.enterprise_a_user)
     unit = unit_of(personas.enterprise_a)
