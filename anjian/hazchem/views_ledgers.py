@@ -40,7 +40,7 @@ from anjian.hazchem.tables_ledgers import (
 )
 
 
-def _enterprise_from_query(request, action: str = VIEW) -> Enterprise | None:
+def enterprise_from_query(request, action: str = VIEW) -> Enterprise | None:
     """The enterprise a page was opened for (`?enterprise=<id>`), read through the gate; None without one."""
     value = request.GET.get("enterprise")
     if not value:
@@ -124,7 +124,7 @@ class StockMovementListView(MovementQuerySetMixin, ObjectListView):
 
     def get_extra_context(self) -> dict[str, Any]:
         try:
-            enterprise = _enterprise_from_query(self.request)
+            enterprise = enterprise_from_query(self.request)
         except Http404:
             return {}  # the filter then lists nothing, as for any id outside the user's reach
         if enterprise is not None and self.url("add") and can_add(self.request.user, StockMovement):
@@ -170,7 +170,7 @@ class StockMovementRecordView(MovementQuerySetMixin, ObjectEditView):
 
     def get_form(self, instance, data=None, files=None):
         return self.form_class(data=data, instance=instance, user=self.request.user,
-                               enterprise=_enterprise_from_query(self.request))
+                               enterprise=enterprise_from_query(self.request))
 
     def post(self, request, pk=None):
         instance = self.get_instance(pk)
@@ -237,7 +237,7 @@ class HazmatVehicleEditView(VehicleQuerySetMixin, ObjectEditView):
 
     def get_form(self, instance, data=None, files=None):
         return self.form_class(data=data, instance=instance, user=self.request.user,
-                               enterprise=None if instance.pk else _enterprise_from_query(self.request, CHANGE))
+                               enterprise=None if instance.pk else enterprise_from_query(self.request, CHANGE))
 
 
 class TripQuerySetMixin:
@@ -275,4 +275,4 @@ class TripEditView(TripQuerySetMixin, ObjectEditView):
 
     def get_form(self, instance, data=None, files=None):
         return self.form_class(data=data, instance=instance, user=self.request.user,
-                               enterprise=None if instance.pk else _enterprise_from_query(self.request, CHANGE))
+                               enterprise=None if instance.pk else enterprise_from_query(self.request, CHANGE))

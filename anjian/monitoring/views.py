@@ -4,28 +4,15 @@ queryset starts from restrict(); writes go through services.sensor_save."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
-from django.utils.translation import gettext as _
 
 from anjian.core.scope import CHANGE
 from anjian.core.views import ObjectDetailView, ObjectEditView, ObjectListView
-from anjian.enterprises.models import Enterprise
+from anjian.hazchem.views_ledgers import enterprise_from_query
 from anjian.monitoring import selectors, services
 from anjian.monitoring.filtersets import SensorFilterSet
 from anjian.monitoring.forms import SensorForm
 from anjian.monitoring.models import Sensor
 from anjian.monitoring.tables import SensorTable
-
-
-def _enterprise_from_query(request, action: str) -> Enterprise | None:
-    """The enterprise a page was opened for (`?enterprise=<id>`), read through the gate; None without one."""
-    value = request.GET.get("enterprise")
-    if not value:
-        return None
-    try:
-        return Enterprise.objects.restrict(request.user, action).get(pk=int(value))
-    except (Enterprise.DoesNotExist, ValueError) as error:
-        raise Http404(_("记录不存在或不在您的管辖范围内。")) from error
 
 
 class SensorQuerySetMixin:
@@ -53,4 +40,4 @@ class SensorEditView(SensorQuerySetMixin, ObjectEditView):
 
     def get_form(self, instance, data=None, files=None):
         return self.form_class(data=data, instance=instance, user=self.request.user,
-                               enterprise=None if instance.pk else _enterprise_from_query(self.request, CHANGE))
+                               enterprise=None if instance.pk else enterprise_from_query(self.request, CHANGE))
