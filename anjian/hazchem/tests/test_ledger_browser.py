@@ -111,12 +111,19 @@ def test_a_trip_with_an_expired_escort_certificate_is_refused_on_the_phone(live_
     form = phone.locator("#object-form")
     form.locator("select[name=vehicle]").select_option(label="粤S12345")
     pick_chemical(phone, form, "甲醇")
-    for name, value in (("quantity_t", "10"), ("origin", "东莞市东城街道"), ("destination", "惠州市大亚湾"),
-                        ("departure_at", "2026-12-20T08:00"), ("driver_name", "张三"),
-                        ("driver_certificate", "440000199001011234"), ("driver_certificate_expires", "2027-06-30"),
-                        ("escort_name", "李四"), ("escort_certificate", "440000199202025678"),
-                        ("escort_certificate_expires", "2026-12-19")):
+    typed = (("quantity_t", "10"), ("origin", "东莞市东城街道"), ("destination", "惠州市大亚湾"),
+             ("departure_at", "2026-12-20T08:00"), ("driver_name", "张三"),
+             ("driver_certificate", "440000199001011234"), ("driver_certificate_expires", "2027-06-30"),
+             ("escort_name", "李四"), ("escort_certificate", "440000199202025678"),
+             ("escort_certificate_expires", "2026-12-19"))
+    for name, value in typed:
         form.locator(f"input[name={name}]").fill(value)
+    # Once, with two test workers on 2 cores, one filled field was empty when the form was sent (not understood yet;
+    # see the session note): fill again what did not keep its value, so the test is about the refusal it names.
+    for name, value in typed:
+        field = form.locator(f"input[name={name}]")
+        if field.input_value() != value:
+            field.fill(value)
     with phone.expect_navigation():
         form.locator("button[type=submit]").click()
     phone.wait_for_load_state("networkidle")
